@@ -1,0 +1,84 @@
+import { badRequest } from '../errors.ts';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
+import type { ResourceType } from '../resources/resource-type.ts';
+import type { KubeObject } from '../types.ts';
+import { toServed } from './objects.ts';
+import type { ObjectApi, Target } from './object-api.ts';
+
+/** Lists and the filters that lists and watches share. */
+
+export interface ListOptions {
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  /** Page size; 0 or undefined = everything. */
+  limit?: number | undefined;
+  continue?: string | undefined;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** Decides whether a stored object (in served form) belongs to a list or watch. */
+export type ObjectFilter = (object: KubeObject) => boolean;
+
+export function buildFilter(type: ResourceType, namespace: string | undefined, options: ListOptions): ObjectFilter {
+  const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : [];
+  const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector, type.kind, type.group) : [];
+  return (object) =>
+    (namespace === undefined || object.metadata.namespace === namespace) &&
+    matchesLabels(labels, object.metadata.labels) &&
+    matchesFields(fields, object, type.kind, type.group);
+}
+
+interface ContinueToken {
+  rv: string;
+  after: string;
+}
+
+function sortKey(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    if (typeof parsed.after === 'string' && typeof parsed.rv === 'string') return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest('continue key is not valid: the continue token could not be decoded');
+}
+
+/**
+ * Objects of the target's namespace (or all), filtered and ordered by namespace/name as etcd
+ * orders keys, in pages of `limit` with an opaque continue token.
+ */
+export function listObjects(api: ObjectApi, target: Target, options: ListOptions = {}): ListResult {
+  const { type, version } = target;
+  const namespace = type.namespaced ? target.namespace : undefined;
+  const filter = buildFilter(type, namespace, options);
+  const resourceVersion = String(api.store.resourceVersion);
+  let items = api.store
+    .list(type.bucket, namespace)
+    .map((stored) => toServed(type, version, stored))
+    .filter(filter)
+    .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  if (options.continue) {
+    const { after } = decodeContinue(options.continue);
+    items = items.filter((o) => sortKey(o) > after);
+  }
+  const limit = options.limit ?? 0;
+  if (limit <= 0 || items.length <= limit) return { items, resourceVersion };
+  const page = items.slice(0, limit);
+  const token: ContinueToken = { rv: resourceVersion, after: sortKey(page[page.length - 1]!) };
+  return {
+    items: page,
+    resourceVersion,
+    continue: Buffer.from(JSON.stringify(token)).toString('base64url'),
+    remainingItemCount: items.length - limit,
+  };
+}

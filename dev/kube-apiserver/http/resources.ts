@@ -1,0 +1,189 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { deleteObject, type DeleteOptions } from '../api/delete.ts';
+import { listObjects } from '../api/list.ts';
+import type { ObjectApi, Target } from '../api/object-api.ts';
+import { patchObject, patchTypeOf } from '../api/patch.ts';
+import { badRequest, methodNotAllowed, pathNotFound } from '../errors.ts';
+import { servedVersion } from '../resources/resource-type.ts';
+import type { KubeObject } from '../types.ts';
+import { dryRunOf, fieldValidationOf, integerParam, parseBody, readBody, type ResourcePath } from './request.ts';
+import { sendJson, wantsTable } from './respond.ts';
+import type { TokenAuthority } from './tokens.ts';
+import { serveWatch, type WatchRegistry } from './watch.ts';
+
+/** The REST verbs on resource paths, mapped onto the ObjectApi. */
+
+export interface ResourceContext {
+  api: ObjectApi;
+  tokens: TokenAuthority;
+  watches: WatchRegistry;
+}
+
+function tableOf(target: Target, objects: KubeObject[], resourceVersion: string, api: ObjectApi): object {
+  const version = servedVersion(target.type, target.version)!;
+  return version.table(objects, { now: api.clock.now(), resourceVersion });
+}
+
+function respondObject(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, code: number, object: KubeObject, warnings: string[] = []): void {
+  const body = wantsTable(request.headers.accept) ? tableOf(target, [object], object.metadata.resourceVersion ?? '', ctx.api) : object;
+  sendJson(response, code, body, warnings);
+}
+
+function handleGet(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams): void {
+  if (path.name !== undefined) {
+    if (path.subresource !== undefined && path.subresource !== 'status') throw methodNotAllowed('get', target.type);
+    respondObject(ctx, request, response, target, 200, ctx.api.get(target, path.name));
+    return;
+  }
+  const watch = query.get('watch');
+  const listOptions = {
+    labelSelector: query.get('labelSelector') ?? undefined,
+    fieldSelector: query.get('fieldSelector') ?? undefined,
+    limit: integerParam(query, 'limit'),
+    continue: query.get('continue') ?? undefined,
+  };
+  if (watch === 'true' || watch === '1') {
+    serveWatch(ctx, request, response, target, query, listOptions);
+    return;
+  }
+  const list = listObjects(ctx.api, target, listOptions);
+  const metadata = {
+    resourceVersion: list.resourceVersion,
+    ...(list.continue ? { continue: list.continue, remainingItemCount: list.remainingItemCount } : {}),
+  };
+  if (wantsTable(request.headers.accept)) {
+    const table = tableOf(target, list.items, list.resourceVersion, ctx.api) as { metadata: object };
+    sendJson(response, 200, { ...table, metadata });
+    return;
+  }
+  const items = target.type.custom ? list.items : list.items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+  sendJson(response, 200, { apiVersion: list.items[0]?.apiVersion ?? apiVersionOf(target), kind: target.type.listKind, metadata, items });
+}
+
+function apiVersionOf(target: Target): string {
+  return target.type.group ? `${target.type.group}/${target.version}` : target.version;
+}
+
+function writeOptions(query: URLSearchParams) {
+  return {
+    dryRun: dryRunOf(query),
+    fieldValidation: fieldValidationOf(query),
+    fieldManager: query.get('fieldManager') ?? undefined,
+  };
+}
+
+function handleCreate(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+  if (path.name !== undefined) {
+    if (path.subresource === 'token' && target.type.resource === 'serviceaccounts' && target.type.group === '') {
+      sendJson(response, 201, issueToken(ctx, target, path.name, body));
+      return;
+    }
+    throw methodNotAllowed('create', target.type);
+  }
+  const { object, warnings } = ctx.api.create(target, body, writeOptions(query));
+  respondObject(ctx, request, response, target, 201, object, warnings);
+}
+
+function issueToken(ctx: ResourceContext, target: Target, name: string, body: unknown): object {
+  const account = ctx.api.get(target, name);
+  const spec = ((body as { spec?: { audiences?: string[]; expirationSeconds?: number } } | undefined)?.spec ?? {});
+  if (spec.expirationSeconds !== undefined && spec.expirationSeconds < 600) {
+    throw badRequest('spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes');
+  }
+  const { token, expiresAtMs } = ctx.tokens.issue({
+    namespace: target.namespace!,
+    name,
+    uid: account.metadata.uid!,
+    ...(spec.audiences ? { audiences: spec.audiences } : {}),
+    ...(spec.expirationSeconds ? { expirationSeconds: spec.expirationSeconds } : {}),
+    nowMs: ctx.api.clock.now().getTime(),
+  });
+  return {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace: target.namespace, creationTimestamp: null },
+    spec: { audiences: spec.audiences ?? [], expirationSeconds: spec.expirationSeconds ?? 3600, boundObjectRef: null },
+    status: { token, expirationTimestamp: new Date(expiresAtMs).toISOString().replace(/\.\d+Z$/, 'Z') },
+  };
+}
+
+function subresourceOf(target: Target, path: ResourcePath, verb: string): 'status' | undefined {
+  if (path.subresource === undefined) return undefined;
+  if (path.subresource === 'status' && (target.type.statusSubresource || target.type.resource === 'namespaces')) return 'status';
+  throw methodNotAllowed(verb, target.type);
+}
+
+function handleUpdate(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+  if (path.name === undefined) throw methodNotAllowed('update', target.type);
+  const subresource = subresourceOf(target, path, 'update');
+  const { object, warnings } = ctx.api.update(target, path.name, body, { ...writeOptions(query), ...(subresource ? { subresource } : {}) });
+  respondObject(ctx, request, response, target, 200, object, warnings);
+}
+
+function handlePatch(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+  if (path.name === undefined) throw methodNotAllowed('patch', target.type);
+  const subresource = subresourceOf(target, path, 'patch');
+  const patchType = patchTypeOf(target, request.headers['content-type']);
+  const force = query.get('force') === 'true';
+  const options = { ...writeOptions(query), force, ...(subresource ? { subresource } : {}) };
+  const { object, warnings, created } = patchObject(ctx.api, target, path.name, patchType, body, options);
+  respondObject(ctx, request, response, target, created ? 201 : 200, object, warnings);
+}
+
+function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
+  const fromBody = (body ?? {}) as DeleteOptions & { dryRun?: unknown };
+  const options: DeleteOptions = {};
+  const policy = query.get('propagationPolicy') ?? fromBody.propagationPolicy;
+  if (policy) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'] & string;
+  const orphan = query.get('orphanDependents') ?? fromBody.orphanDependents;
+  if (orphan !== undefined && orphan !== null) options.orphanDependents = String(orphan) === 'true';
+  if (fromBody.preconditions) options.preconditions = fromBody.preconditions;
+  const bodyDryRun = Array.isArray(fromBody.dryRun) && fromBody.dryRun.includes('All');
+  options.dryRun = dryRunOf(query) || bodyDryRun;
+  return options;
+}
+
+function handleDelete(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+  const options = deleteOptionsOf(query, body);
+  if (path.subresource !== undefined) throw methodNotAllowed('delete', target.type);
+  if (path.name === undefined) {
+    const list = listObjects(ctx.api, target, { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined });
+    const items = list.items.map((o) => deleteObject(ctx.api, { ...target, namespace: o.metadata.namespace }, o.metadata.name!, options).object);
+    sendJson(response, 200, { apiVersion: apiVersionOf(target), kind: target.type.listKind, metadata: { resourceVersion: String(ctx.api.store.resourceVersion) }, items });
+    return;
+  }
+  const { object, deleted } = deleteObject(ctx.api, target, path.name, options);
+  if (!deleted || target.type.returnDeletedObject) {
+    respondObject(ctx, request, response, target, 200, object);
+    return;
+  }
+  const details = { name: path.name, group: target.type.group, kind: target.type.resource, uid: object.metadata.uid };
+  sendJson(response, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+}
+
+/** Serves one request on a resource path. Throws KubeStatusError for the caller to answer. */
+export async function handleResource(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, path: ResourcePath, query: URLSearchParams): Promise<void> {
+  const { type, version } = ctx.api.registry.resolve(path.group, path.version, path.resource);
+  if (type.namespaced === false && path.namespace !== undefined) throw pathNotFound();
+  const target: Target = { type, version: version.name, namespace: path.namespace };
+  const method = request.method ?? 'GET';
+  const needsBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+  const body = needsBody ? parseBody(await readBody(request), request.headers['content-type']) : undefined;
+  if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && body === undefined && path.subresource !== 'token') {
+    throw badRequest('the request body is empty');
+  }
+  switch (method) {
+    case 'GET':
+      return handleGet(ctx, request, response, target, path, query);
+    case 'POST':
+      return handleCreate(ctx, request, response, target, path, query, body);
+    case 'PUT':
+      return handleUpdate(ctx, request, response, target, path, query, body);
+    case 'PATCH':
+      return handlePatch(ctx, request, response, target, path, query, body);
+    case 'DELETE':
+      return handleDelete(ctx, request, response, target, path, query, body);
+    default:
+      throw methodNotAllowed(method.toLowerCase(), type);
+  }
+}

@@ -1,0 +1,178 @@
+import { builtinTableConvertor, defaultTableConvertor } from '../table/index.ts';
+import {
+  ALL_VERBS,
+  type GenerationRule,
+  type ResourceStrategy,
+  type ResourceType,
+  type SubresourceInfo,
+} from './resource-type.ts';
+import { secretStrategy, configMapStrategy } from './strategies/data-objects.ts';
+import { deploymentStrategy, replicatedStrategy } from './strategies/workloads.ts';
+import { leaseStrategy } from './strategies/lease.ts';
+import { coreEventStrategy, eventsV1FromCore, eventsV1ToCore } from './strategies/events.ts';
+import { namespaceStrategy, podStrategy } from './strategies/core.ts';
+import { crdStrategy } from './strategies/crd.ts';
+
+/** The built-in kinds the emulator serves, with the rules that make each behave like the real one. */
+
+interface BuiltinSpec {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  generation?: GenerationRule;
+  statusSubresource?: boolean;
+  extraSubresources?: SubresourceInfo[];
+  returnDeletedObject?: boolean;
+  strategy?: ResourceStrategy;
+  bucket?: string;
+  toStorage?: ResourceType['toStorage'];
+  fromStorage?: ResourceType['fromStorage'];
+}
+
+function builtin(spec: BuiltinSpec): ResourceType {
+  const table = builtinTableConvertor(spec.group, spec.kind) ?? defaultTableConvertor();
+  const type: ResourceType = {
+    group: spec.group,
+    resource: spec.resource,
+    singular: spec.kind.toLowerCase(),
+    kind: spec.kind,
+    listKind: `${spec.kind}List`,
+    namespaced: spec.namespaced,
+    shortNames: spec.shortNames ?? [],
+    categories: spec.categories ?? [],
+    versions: [{ name: spec.version, served: true, storage: true, table }],
+    verbs: [...ALL_VERBS],
+    statusSubresource: spec.statusSubresource ?? false,
+    extraSubresources: spec.extraSubresources ?? [],
+    generation: spec.generation ?? 'none',
+    allowUnconditionalUpdate: true,
+    returnDeletedObject: spec.returnDeletedObject ?? false,
+    strategicMergePatch: true,
+    custom: false,
+    bucket: spec.bucket ?? `${spec.group}/${spec.resource}`,
+    strategy: spec.strategy ?? {},
+  };
+  if (spec.toStorage) type.toStorage = spec.toStorage;
+  if (spec.fromStorage) type.fromStorage = spec.fromStorage;
+  return type;
+}
+
+const scale: SubresourceInfo = {
+  name: 'scale',
+  kind: 'Scale',
+  group: 'autoscaling',
+  version: 'v1',
+  verbs: ['get', 'patch', 'update'],
+};
+
+function workload(resource: string, kind: string, shortNames: string[], strategy: ResourceStrategy): ResourceType {
+  return builtin({
+    group: 'apps',
+    version: 'v1',
+    resource,
+    kind,
+    namespaced: true,
+    shortNames,
+    categories: ['all'],
+    generation: kind === 'Deployment' ? 'spec-or-annotations' : 'spec',
+    statusSubresource: true,
+    extraSubresources: kind === 'DaemonSet' ? [] : [scale],
+    strategy,
+  });
+}
+
+export function builtinResourceTypes(): ResourceType[] {
+  return [
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'namespaces',
+      kind: 'Namespace',
+      namespaced: false,
+      shortNames: ['ns'],
+      statusSubresource: true,
+      strategy: namespaceStrategy,
+    }),
+    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, strategy: secretStrategy }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      namespaced: true,
+      shortNames: ['cm'],
+      strategy: configMapStrategy,
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'serviceaccounts',
+      kind: 'ServiceAccount',
+      namespaced: true,
+      shortNames: ['sa'],
+      returnDeletedObject: true,
+      extraSubresources: [
+        { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
+      ],
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'pods',
+      kind: 'Pod',
+      namespaced: true,
+      shortNames: ['po'],
+      categories: ['all'],
+      statusSubresource: true,
+      returnDeletedObject: true,
+      strategy: podStrategy,
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'events',
+      kind: 'Event',
+      namespaced: true,
+      shortNames: ['ev'],
+      strategy: coreEventStrategy,
+    }),
+    builtin({
+      group: 'events.k8s.io',
+      version: 'v1',
+      resource: 'events',
+      kind: 'Event',
+      namespaced: true,
+      shortNames: ['ev'],
+      bucket: '/events',
+      toStorage: eventsV1ToCore,
+      fromStorage: eventsV1FromCore,
+    }),
+    workload('deployments', 'Deployment', ['deploy'], deploymentStrategy),
+    workload('replicasets', 'ReplicaSet', ['rs'], replicatedStrategy),
+    workload('statefulsets', 'StatefulSet', ['sts'], replicatedStrategy),
+    workload('daemonsets', 'DaemonSet', ['ds'], replicatedStrategy),
+    builtin({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      resource: 'leases',
+      kind: 'Lease',
+      namespaced: true,
+      strategy: leaseStrategy,
+    }),
+    builtin({
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      resource: 'customresourcedefinitions',
+      kind: 'CustomResourceDefinition',
+      namespaced: false,
+      shortNames: ['crd', 'crds'],
+      generation: 'spec',
+      statusSubresource: true,
+      strategy: crdStrategy,
+    }),
+  ];
+}

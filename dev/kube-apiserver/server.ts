@@ -1,0 +1,185 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { createCertificateAuthority, issueServerCertificate } from '../tls/index.ts';
+import { createCluster, type Cluster, type ClusterOptions } from './cluster.ts';
+import { pathNotFound, unauthorized } from './errors.ts';
+import {
+  AGGREGATED_DISCOVERY_CONTENT_TYPE,
+  aggregatedDiscovery,
+  legacyApiVersions,
+  legacyGroup,
+  legacyGroupList,
+  resourceList,
+  VERSION_INFO,
+  wantsAggregated,
+} from './http/discovery.ts';
+import { openApiDocument, openApiRoot } from './http/openapi.ts';
+import { parseResourcePath } from './http/request.ts';
+import { handleResource, type ResourceContext } from './http/resources.ts';
+import { sendError, sendJson } from './http/respond.ts';
+import { SERVICE_ACCOUNT_ISSUER, TokenAuthority } from './http/tokens.ts';
+import { WatchRegistry } from './http/watch.ts';
+
+export interface KubeApiServerOptions extends ClusterOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Where to write the kubeconfig; default a new temporary directory. */
+  kubeconfigPath?: string;
+  /** Interval of BOOKMARK events on watches that allow them; default 5 s. */
+  bookmarkIntervalMs?: number;
+}
+
+export interface KubeApiServer {
+  /** `https://127.0.0.1:PORT`. */
+  url: string;
+  /** Path of the kubeconfig that kubectl and client-node use as it is. */
+  kubeconfig: string;
+  /** The admin bearer token in that kubeconfig. */
+  token: string;
+  /** PEM of the CA that signed the serving certificate. */
+  caPem: string;
+  /** The cluster behind the server, for tests that need to look inside. */
+  cluster: Cluster;
+  /** Forgets the watch history: resuming from an older resourceVersion then gets ERROR 410. */
+  compactWatchHistory(): void;
+  /** Ends every open watch stream cleanly, as an apiserver does now and then. */
+  dropWatches(): void;
+  /** Stops serving, ends watches and controllers. Resolves when the port is free. */
+  close(): Promise<void>;
+}
+
+interface Routes {
+  cluster: Cluster;
+  ctx: ResourceContext;
+  tokens: TokenAuthority;
+  serverAddress: () => string;
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
+/** Paths a real apiserver serves without credentials. */
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/openid/v1/jwks', '/.well-known/openid-configuration']);
+
+function serveNonResource(routes: Routes, request: IncomingMessage, response: ServerResponse, pathname: string): boolean {
+  const registry = routes.cluster.registry;
+  const aggregated = wantsAggregated(request.headers.accept);
+  const json = (body: object | undefined, contentType?: string) => {
+    if (!body) throw pathNotFound();
+    if (contentType) response.setHeader('Content-Type', contentType);
+    sendJsonTyped(response, body, contentType);
+  };
+  if (pathname === '/healthz' || pathname === '/livez' || pathname === '/readyz') {
+    response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+  } else if (pathname === '/version') json(VERSION_INFO);
+  else if (pathname === '/api') json(aggregated ? aggregatedDiscovery(registry, true) : legacyApiVersions(routes.serverAddress()), aggregated ? AGGREGATED_DISCOVERY_CONTENT_TYPE : undefined);
+  else if (pathname === '/apis') json(aggregated ? aggregatedDiscovery(registry, false) : legacyGroupList(registry), aggregated ? AGGREGATED_DISCOVERY_CONTENT_TYPE : undefined);
+  else if (pathname === '/api/v1') json(resourceList(registry, '', 'v1'));
+  else if (/^\/apis\/[^/]+$/.test(pathname)) json(legacyGroup(registry, pathname.split('/')[2]!));
+  else if (/^\/apis\/[^/]+\/[^/]+$/.test(pathname)) json(resourceList(registry, pathname.split('/')[2]!, pathname.split('/')[3]!));
+  else if (pathname === '/openapi/v3') json(openApiRoot(registry));
+  else if (pathname.startsWith('/openapi/v3/')) json(openApiDocumentAt(routes, pathname.slice('/openapi/v3/'.length)));
+  else if (pathname === '/openid/v1/jwks') json(routes.tokens.jwks());
+  else if (pathname === '/.well-known/openid-configuration') {
+    json({ issuer: SERVICE_ACCOUNT_ISSUER, jwks_uri: `${routes.serverAddress()}/openid/v1/jwks`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
+  } else return false;
+  return true;
+}
+
+function sendJsonTyped(response: ServerResponse, body: object, contentType: string | undefined): void {
+  if (!contentType) return sendJson(response, 200, body);
+  const text = JSON.stringify(body);
+  response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)) });
+  response.end(text);
+}
+
+function openApiDocumentAt(routes: Routes, path: string): object | undefined {
+  const parts = path.split('/');
+  if (parts[0] === 'api' && parts.length === 2) return openApiDocument(routes.cluster.registry, '', parts[1]!);
+  if (parts[0] === 'apis' && parts.length === 3) return openApiDocument(routes.cluster.registry, parts[1]!, parts[2]!);
+  return undefined;
+}
+
+async function route(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'https://emulator');
+  const pathname = url.pathname.replace(/\/+$/, '') || '/';
+  if (!PUBLIC_PATHS.has(pathname)) {
+    const who = routes.tokens.authenticate(bearerToken(request), routes.cluster.api.clock.now().getTime());
+    if (!who) throw unauthorized();
+  }
+  if (serveNonResource(routes, request, response, pathname)) return;
+  const path = parseResourcePath(pathname);
+  if (!path) throw pathNotFound();
+  await handleResource(routes.ctx, request, response, path, url.searchParams);
+}
+
+function kubeconfigYaml(url: string, caPem: string, token: string): string {
+  return toYaml({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'kvsync-emulator', cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name: 'kvsync-admin', user: { token } }],
+    contexts: [{ name: 'kvsync-emulator', context: { cluster: 'kvsync-emulator', user: 'kvsync-admin', namespace: 'default' } }],
+    'current-context': 'kvsync-emulator',
+    preferences: {},
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+  });
+}
+
+/**
+ * Starts the Kubernetes API emulator on HTTPS with a fresh CA and admin token, and writes a
+ * kubeconfig for it. The caller owns the returned server and must `close()` it.
+ */
+export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
+  const host = options.host ?? '127.0.0.1';
+  const ca = createCertificateAuthority('kvsync kube-apiserver emulator CA');
+  const leaf = issueServerCertificate(ca, {
+    commonName: 'kube-apiserver',
+    dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+    ipAddresses: ['127.0.0.1', '::1', ...(/^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '127.0.0.1' ? [host] : [])],
+  });
+  const cluster = createCluster(options);
+  const tokens = new TokenAuthority();
+  const watches = new WatchRegistry(options.bookmarkIntervalMs ?? 5000);
+  let url = '';
+  const routes: Routes = { cluster, tokens, ctx: { api: cluster.api, tokens, watches }, serverAddress: () => url };
+  const server = createServer({ key: leaf.keyPem, cert: leaf.certPem }, (request, response) => {
+    route(routes, request, response).catch((error: unknown) => sendError(response, error));
+  });
+  server.keepAliveTimeout = 30_000;
+  const address = await listen(server, options.port ?? 0, host);
+  url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const kubeconfig = options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'kvsync-kube-')), 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigYaml(url, ca.certPem, tokens.adminToken), { mode: 0o600 });
+  return {
+    url,
+    kubeconfig,
+    token: tokens.adminToken,
+    caPem: ca.certPem,
+    cluster,
+    compactWatchHistory: () => cluster.store.compactHistory(),
+    dropWatches: () => watches.endAll(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        watches.endAll();
+        cluster.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
