@@ -50,6 +50,11 @@ export interface AdmissionResult {
   warnings: string[];
 }
 
+/** Schema admission of either kind of resource: CRD schemas for custom ones, field sets for built-ins. */
+export function admit(type: ResourceType, version: string, object: KubeObject, fieldValidation: FieldValidation): AdmissionResult {
+  return type.custom ? admitCustomResource(type, version, object, fieldValidation) : admitBuiltin(type, object, fieldValidation);
+}
+
 /** Prunes, defaults and validates a custom resource against its version's schema. */
 export function admitCustomResource(
   type: ResourceType,
@@ -66,6 +71,17 @@ export function admitCustomResource(
   const causes = validateObject(defaulted, schema);
   if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name ?? '', causes);
   return { object: defaulted, warnings };
+}
+
+/** Drops top-level fields a built-in kind does not have, as decoding into Go types does. */
+export function admitBuiltin(type: ResourceType, object: KubeObject, fieldValidation: FieldValidation): AdmissionResult {
+  if (!type.topLevelFields) return { object, warnings: [] };
+  const known = new Set(['apiVersion', 'kind', 'metadata', ...type.topLevelFields]);
+  const unknown = Object.keys(object).filter((key) => !known.has(key));
+  if (unknown.length === 0) return { object, warnings: [] };
+  if (fieldValidation === 'Strict') throw unknownFieldError(unknown);
+  for (const key of unknown) delete object[key];
+  return { object, warnings: fieldValidation === 'Warn' ? unknown.map((p) => `unknown field "${p}"`) : [] };
 }
 
 /** Runs the strategy's validation and the metadata checks; throws a 422 on any cause. */

@@ -3,7 +3,7 @@ import type { ResourceRegistry } from '../resources/registry.ts';
 import type { ResourceType } from '../resources/resource-type.ts';
 import type { VersionedStore } from '../storage/store.ts';
 import type { KubeObject } from '../types.ts';
-import { admitCustomResource, checkBody, validateOrThrow, type FieldValidation } from './admission.ts';
+import { admit, checkBody, validateOrThrow, type FieldValidation } from './admission.ts';
 import {
   clone,
   formatTime,
@@ -88,7 +88,7 @@ export class ObjectApi {
     if (type.statusSubresource) delete object['status'];
     let warnings: string[] = [];
     let admitted = object;
-    if (type.custom) ({ object: admitted, warnings } = admitCustomResource(type, version, object, options.fieldValidation ?? 'Ignore'));
+    ({ object: admitted, warnings } = admit(type, version, object, options.fieldValidation ?? 'Ignore'));
     type.strategy.prepareForCreate?.(admitted);
     validateOrThrow(type, admitted, undefined);
     const name = admitted.metadata.name!;
@@ -121,12 +121,12 @@ export class ObjectApi {
     let next: KubeObject;
     let warnings: string[] = [];
     if (options.subresource === 'status') {
-      next = { ...current, status: incoming['status'] };
-      if (type.custom) ({ object: next, warnings } = admitCustomResource(type, version, next, options.fieldValidation ?? 'Ignore'));
+      next = withStatus(current, incoming['status']);
+      ({ object: next, warnings } = admit(type, version, next, options.fieldValidation ?? 'Ignore'));
     } else {
       next = carryServerFields(incoming, current);
-      if (type.statusSubresource) next['status'] = current['status'];
-      if (type.custom) ({ object: next, warnings } = admitCustomResource(type, version, next, options.fieldValidation ?? 'Ignore'));
+      if (type.statusSubresource) next = withStatus(next, current['status']);
+      ({ object: next, warnings } = admit(type, version, next, options.fieldValidation ?? 'Ignore'));
       type.strategy.prepareForUpdate?.(next, current);
       validateOrThrow(type, next, current);
       next.metadata.generation = nextGeneration(type, current, next);
@@ -200,6 +200,12 @@ export function hasFinalizers(type: ResourceType, object: KubeObject): boolean {
     return (spec?.finalizers?.length ?? 0) > 0;
   }
   return false;
+}
+
+/** A copy of `object` whose status is `status`; an undefined status leaves no `status` key. */
+function withStatus(object: KubeObject, status: unknown): KubeObject {
+  const { status: _previous, ...rest } = object;
+  return status === undefined ? (rest as KubeObject) : { ...rest, status };
 }
 
 /** Fields clients cannot set: identity, timestamps and deletion state come from the stored object. */

@@ -138,9 +138,24 @@ export interface ExternalSecretOptions {
   finalizers?: string[];
 }
 
+export interface ManifestMetadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+}
+
+export interface ExternalSecretManifest {
+  apiVersion: string;
+  kind: 'ExternalSecret';
+  metadata: ManifestMetadata;
+  spec: Record<string, unknown>;
+}
+
 /** An ExternalSecret reading one key from a SecretStore. */
-export function externalSecret(options: ExternalSecretOptions) {
-  const metadata: Record<string, unknown> = { name: options.name, namespace: options.namespace ?? 'default' };
+export function externalSecret(options: ExternalSecretOptions): ExternalSecretManifest {
+  const metadata: ManifestMetadata = { name: options.name, namespace: options.namespace ?? 'default' };
   if (options.labels) metadata.labels = options.labels;
   if (options.finalizers) metadata.finalizers = options.finalizers;
   const spec: Record<string, unknown> = {
@@ -158,7 +173,12 @@ export function externalSecret(options: ExternalSecretOptions) {
 }
 
 /** Path of ExternalSecrets in a namespace (or one of them), for raw requests. */
-export function esPath(namespace: string, name?: string, subresource?: string, version: EsVersion = 'v1'): string {
+export function esPath(
+  namespace: string,
+  name?: string,
+  subresource?: string,
+  version: EsVersion = 'v1',
+): string {
   let path = `/apis/${ES_GROUP}/${version}/namespaces/${namespace}/${ES_PLURAL}`;
   if (name) path += `/${name}`;
   if (subresource) path += `/${subresource}`;

@@ -161,7 +161,11 @@ export async function isGone(server: ServerEndpoint, path: string): Promise<bool
 }
 
 /** Applies a JSON merge patch and returns the result; fails the test on any error. */
-export async function mergePatch(server: ServerEndpoint, path: string, patch: unknown): Promise<KubeObjectBody> {
+export async function mergePatch(
+  server: ServerEndpoint,
+  path: string,
+  patch: unknown,
+): Promise<KubeObjectBody> {
   return expectOk(await apiRequest(server, path, { method: 'PATCH', body: patch, contentType: MERGE_PATCH }));
 }
 

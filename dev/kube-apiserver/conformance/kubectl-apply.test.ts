@@ -44,7 +44,13 @@ describe('kubectl apply of custom resources', () => {
     });
     expect(stdout.trim()).toBe(`externalsecret.${ES_GROUP}/${name} created`);
 
-    const asV1 = await env.kubectl.ok(['get', 'es', name, '-o', 'jsonpath={.apiVersion} {.spec.secretStoreRef.name}']);
+    const asV1 = await env.kubectl.ok([
+      'get',
+      'es',
+      name,
+      '-o',
+      'jsonpath={.apiVersion} {.spec.secretStoreRef.name}',
+    ]);
     expect(asV1).toBe(`${ES_GROUP}/v1 beta-store`);
     const asBeta = await env.kubectl.ok([
       'get',
@@ -107,7 +113,9 @@ describe('kubectl apply of custom resources', () => {
       metadata: { name, namespace: 'default' },
       data,
     });
-    await env.kubectl.ok(['apply', '--server-side', '-f', '-'], { stdin: toYaml(configMap({ colour: 'blue' })) });
+    await env.kubectl.ok(['apply', '--server-side', '-f', '-'], {
+      stdin: toYaml(configMap({ colour: 'blue' })),
+    });
     const stdout = await env.kubectl.ok(['apply', '--server-side', '-f', '-'], {
       stdin: toYaml(configMap({ colour: 'green', size: 'large' })),
     });

@@ -22,7 +22,7 @@ describe('kubectl delete of custom resources', () => {
     const name = uniqueName('es-delete');
     await createObject(env.server, esPath('default'), externalSecret({ name }));
     const stdout = await env.kubectl.ok(['delete', 'es', name]);
-    expect(stdout.trim()).toBe(`externalsecret.${ES_GROUP}/${name} deleted`);
+    expect(stdout.trim()).toBe(`externalsecret.${ES_GROUP} "${name}" deleted`);
     expect(await isGone(env.server, esPath('default', name))).toBe(true);
 
     const again = await env.kubectl.run(['delete', 'es', name]);
@@ -39,7 +39,7 @@ describe('kubectl delete of custom resources', () => {
       await createObject(env.server, esPath('default'), externalSecret({ name, labels: { batch: label } }));
     }
     const stdout = await env.kubectl.ok(['delete', 'es', '-l', `batch=${label}`]);
-    for (const name of names) expect(stdout).toContain(`externalsecret.${ES_GROUP}/${name} deleted`);
+    for (const name of names) expect(stdout).toContain(`externalsecret.${ES_GROUP} "${name}" deleted`);
     expect(await listObjects(env.server, esPath('default'), `batch=${label}`)).toEqual([]);
   });
 
@@ -72,7 +72,7 @@ describe('kubectl delete of custom resources', () => {
     await env.kubectl.ok(['patch', 'es', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
     const result = await deletion.exited;
     expect(result.code, describeFailure(['delete', 'es', name], result)).toBe(0);
-    expect(result.stdout).toContain(`externalsecret.${ES_GROUP}/${name} deleted`);
+    expect(result.stdout).toContain(`externalsecret.${ES_GROUP} "${name}" deleted`);
     expect(await isGone(env.server, path)).toBe(true);
   });
 
@@ -92,19 +92,23 @@ describe('kubectl delete --cascade on a Deployment', () => {
 
   const replicaSets = (name: string) =>
     listObjects(env.server, resourcePath('apps/v1', 'replicasets', 'default'), `app=${name}`);
-  const pods = (name: string) => listObjects(env.server, resourcePath('v1', 'pods', 'default'), `app=${name}`);
+  const pods = (name: string) =>
+    listObjects(env.server, resourcePath('v1', 'pods', 'default'), `app=${name}`);
 
   /** Creates a Deployment and waits for its ReplicaSet and two Pods. */
   const deploymentWithPods = async (): Promise<{ name: string; owned: KubeObjectBody[] }> => {
     const name = uniqueName('web-cascade');
     await createObject(env.server, resourcePath('apps/v1', 'deployments', 'default'), deployment({ name }));
-    const owned = await eventually(async () => {
-      const sets = await replicaSets(name);
-      const running = await pods(name);
-      expect(sets).toHaveLength(1);
-      expect(running).toHaveLength(2);
-      return [...sets, ...running];
-    });
+    const owned = await eventually(
+      async () => {
+        const sets = await replicaSets(name);
+        const running = await pods(name);
+        expect(sets).toHaveLength(1);
+        expect(running).toHaveLength(2);
+        return [...sets, ...running];
+      },
+      { timeoutMs: 10_000 },
+    );
     return { name, owned };
   };
 
@@ -125,7 +129,7 @@ describe('kubectl delete --cascade on a Deployment', () => {
   it('background (the default) removes the Deployment, then its ReplicaSet and Pods', async () => {
     const { name } = await deploymentWithPods();
     const stdout = await env.kubectl.ok(['delete', 'deployment', name]);
-    expect(stdout.trim()).toBe(`deployment.apps/${name} deleted`);
+    expect(stdout.trim()).toBe(`deployment.apps "${name}" deleted`);
     expect(await isGone(env.server, resourcePath('apps/v1', 'deployments', 'default', name))).toBe(true);
     await eventually(async () => {
       expect(await replicaSets(name)).toEqual([]);
@@ -146,7 +150,14 @@ describe('kubectl delete --cascade on a Deployment', () => {
     const [replicaSet] = owned;
     // A finalizer on the ReplicaSet holds the foreground deletion open long enough to observe it.
     const rsPath = resourcePath('apps/v1', 'replicasets', 'default', replicaSet?.metadata.name);
-    await env.kubectl.ok(['patch', 'rs', String(replicaSet?.metadata.name), '--type=merge', '-p', `{"metadata":{"finalizers":["${HOLD_FINALIZER}"]}}`]);
+    await env.kubectl.ok([
+      'patch',
+      'rs',
+      String(replicaSet?.metadata.name),
+      '--type=merge',
+      '-p',
+      `{"metadata":{"finalizers":["${HOLD_FINALIZER}"]}}`,
+    ]);
     await env.kubectl.ok(['delete', 'deployment', name, '--cascade=foreground', '--wait=false']);
     const deploymentPath = resourcePath('apps/v1', 'deployments', 'default', name);
     await eventually(async () => {
@@ -156,7 +167,14 @@ describe('kubectl delete --cascade on a Deployment', () => {
       const dependent = await readObject(env.server, rsPath);
       expect(dependent.metadata.deletionTimestamp).toBeTruthy();
     });
-    await env.kubectl.ok(['patch', 'rs', String(replicaSet?.metadata.name), '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await env.kubectl.ok([
+      'patch',
+      'rs',
+      String(replicaSet?.metadata.name),
+      '--type=merge',
+      '-p',
+      '{"metadata":{"finalizers":null}}',
+    ]);
     await eventually(async () => expect(await isGone(env.server, deploymentPath)).toBe(true));
   });
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { eventually, uniqueName } from './eventually.ts';
 import { ES_GROUP, deployment, esPath, externalSecret } from './fixtures.ts';
-import { createObject, readObject, resourcePath, type KubeObjectBody, type ServerEndpoint } from './http-helper.ts';
+import {
+  createObject,
+  readObject,
+  resourcePath,
+  type KubeObjectBody,
+  type ServerEndpoint,
+} from './http-helper.ts';
 import { useKubeEnvironment } from './test-env.ts';
 
 interface EventOptions {
@@ -12,7 +18,10 @@ interface EventOptions {
 }
 
 /** Records a core/v1 Event about `involved`, as a controller's event recorder would. */
-async function recordEvent(server: ServerEndpoint, { involved, reason, message, type = 'Normal' }: EventOptions) {
+async function recordEvent(
+  server: ServerEndpoint,
+  { involved, reason, message, type = 'Normal' }: EventOptions,
+) {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const namespace = involved.metadata.namespace ?? 'default';
   return createObject(server, resourcePath('v1', 'events', namespace), {
@@ -50,7 +59,11 @@ describe('kubectl describe', () => {
   it('describes a custom resource with its spec, status and events', async () => {
     const name = uniqueName('es');
     const es = await createObject(env.server, esPath('default'), externalSecret({ name }));
-    await recordEvent(env.server, { involved: es, reason: 'Updated', message: `Updated Secret ${name}-synced` });
+    await recordEvent(env.server, {
+      involved: es,
+      reason: 'Updated',
+      message: `Updated Secret ${name}-synced`,
+    });
     await recordEvent(env.server, {
       involved: es,
       reason: 'UpdateFailed',
@@ -90,16 +103,25 @@ describe('kubectl describe', () => {
     });
     await eventually(async () => {
       const stored = await readObject(env.server, resourcePath('apps/v1', 'deployments', 'default', name));
-      expect(stored.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 });
+      expect(stored.status).toMatchObject({
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+        availableReplicas: 2,
+      });
     });
 
     const stdout = await env.kubectl.ok(['describe', 'deployment', name]);
     expect(stdout).toMatch(new RegExp(`^Name:\\s+${name}$`, 'm'));
     expect(stdout).toMatch(new RegExp(`^Selector:\\s+app=${name}$`, 'm'));
-    expect(stdout).toMatch(/^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable$/m);
+    expect(stdout).toMatch(
+      /^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable$/m,
+    );
     expect(stdout).toMatch(/^StrategyType:\s+RollingUpdate$/m);
     expect(stdout).toMatch(/Image:\s+nginx:1\.25/);
-    expect(stdout).toMatch(new RegExp(`^NewReplicaSet:\\s+${name}-[a-z0-9]+ \\(2/2 replicas created\\)$`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^NewReplicaSet:\\s+${name}-[a-z0-9]+ \\(2/2 replicas created\\)$`, 'm'),
+    );
     expect(eventsSection(stdout)).toMatch(/Normal\s+ScalingReplicaSet\s+.*Scaled up replica set/);
   });
 

@@ -48,7 +48,11 @@ describe('kubectl version and discovery', () => {
       NAMESPACED: 'true',
       KIND: 'Deployment',
     });
-    expect(findResource(rows, 'secrets')).toMatchObject({ APIVERSION: 'v1', NAMESPACED: 'true', KIND: 'Secret' });
+    expect(findResource(rows, 'secrets')).toMatchObject({
+      APIVERSION: 'v1',
+      NAMESPACED: 'true',
+      KIND: 'Secret',
+    });
     expect(findResource(rows, 'leases')).toMatchObject({
       APIVERSION: 'coordination.k8s.io/v1',
       NAMESPACED: 'true',
@@ -138,7 +142,13 @@ describe('kubectl version and discovery', () => {
       const stdout = await env.kubectl.ok(['api-versions']);
       const versions = stdout.trim().split('\n');
       expect(versions).toEqual(
-        expect.arrayContaining(['v1', 'apps/v1', 'coordination.k8s.io/v1', `${ES_GROUP}/v1`, `${ES_GROUP}/v1beta1`]),
+        expect.arrayContaining([
+          'v1',
+          'apps/v1',
+          'coordination.k8s.io/v1',
+          `${ES_GROUP}/v1`,
+          `${ES_GROUP}/v1beta1`,
+        ]),
       );
     });
   });

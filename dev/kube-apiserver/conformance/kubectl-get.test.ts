@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { eventually, uniqueName } from './eventually.ts';
-import { ES_GROUP, deployment, esPath, externalSecret, readyCondition, toYaml } from './fixtures.ts';
+import { ES_GROUP, deployment, esPath, externalSecret, readyCondition } from './fixtures.ts';
 import { createObject, mergePatch, resourcePath } from './http-helper.ts';
 import { useKubeEnvironment } from './test-env.ts';
 
@@ -18,16 +18,31 @@ describe('kubectl get', () => {
   const team = uniqueName('team');
 
   beforeAll(async () => {
-    await createObject(env.server, esPath('default'), externalSecret({ name: synced, refreshInterval: '1h' }));
+    await createObject(
+      env.server,
+      esPath('default'),
+      externalSecret({ name: synced, refreshInterval: '1h' }),
+    );
     await mergePatch(env.server, esPath('default', synced, 'status'), {
-      status: { refreshTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), conditions: [readyCondition('True', 'SecretSynced')] },
+      status: {
+        refreshTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        conditions: [readyCondition('True', 'SecretSynced')],
+      },
     });
   });
 
   it('prints a CRD table with its printer columns and their cells', async () => {
     const stdout = await env.kubectl.ok(['get', 'es', synced]);
     const { header, rows } = tableLines(stdout);
-    expect(header).toEqual(['NAME', 'STORETYPE', 'STORE', 'REFRESH INTERVAL', 'STATUS', 'READY', 'LAST SYNC']);
+    expect(header).toEqual([
+      'NAME',
+      'STORETYPE',
+      'STORE',
+      'REFRESH INTERVAL',
+      'STATUS',
+      'READY',
+      'LAST SYNC',
+    ]);
     expect(rows).toHaveLength(1);
     const [row = []] = rows;
     expect(row.slice(0, 6)).toEqual([synced, 'SecretStore', 'azure-store', '1h', 'SecretSynced', 'True']);
@@ -99,10 +114,22 @@ describe('kubectl get', () => {
   it('-l selects by label, with equality, set and existence selectors', async () => {
     const gold = uniqueName('es-gold');
     const silver = uniqueName('es-silver');
-    await createObject(env.server, esPath('default'), externalSecret({ name: gold, labels: { team, tier: 'gold' } }));
-    await createObject(env.server, esPath('default'), externalSecret({ name: silver, labels: { team, tier: 'silver' } }));
+    await createObject(
+      env.server,
+      esPath('default'),
+      externalSecret({ name: gold, labels: { team, tier: 'gold' } }),
+    );
+    await createObject(
+      env.server,
+      esPath('default'),
+      externalSecret({ name: silver, labels: { team, tier: 'silver' } }),
+    );
     const names = async (selector: string) =>
-      (await env.kubectl.ok(['get', 'es', '-l', selector, '-o', 'name'])).trim().split('\n').filter(Boolean).sort();
+      (await env.kubectl.ok(['get', 'es', '-l', selector, '-o', 'name']))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .sort();
 
     expect(await names(`team=${team},tier=gold`)).toEqual([`externalsecret.${ES_GROUP}/${gold}`]);
     expect(await names(`team=${team},tier!=gold`)).toEqual([`externalsecret.${ES_GROUP}/${silver}`]);
@@ -152,14 +179,18 @@ describe('kubectl get', () => {
 
   it('get all lists the Deployment, its ReplicaSet and its Pods', async () => {
     const name = uniqueName('all');
-    await createObject(env.server, resourcePath('apps/v1', 'deployments', 'default'), deployment({ name, replicas: 1 }));
+    await createObject(
+      env.server,
+      resourcePath('apps/v1', 'deployments', 'default'),
+      deployment({ name, replicas: 1 }),
+    );
     const stdout = await eventually(
       async () => {
         const output = await env.kubectl.ok(['get', 'all', '-o', 'name']);
         expect(output).toMatch(new RegExp(`^pod/${name}-[a-z0-9]+-[a-z0-9]+$`, 'm'));
         return output;
       },
-      { timeoutMs: 20_000, intervalMs: 250 },
+      { timeoutMs: 10_000, intervalMs: 250 },
     );
     expect(stdout).toContain(`deployment.apps/${name}\n`);
     expect(stdout).toMatch(new RegExp(`^replicaset.apps/${name}-[a-z0-9]+$`, 'm'));
@@ -168,6 +199,8 @@ describe('kubectl get', () => {
   it('an unknown name answers NotFound and exits 1', async () => {
     const result = await env.kubectl.run(['get', 'es', 'does-not-exist']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/NotFound.*externalsecrets\.external-secrets\.io "does-not-exist" not found/);
+    expect(result.stderr).toMatch(
+      /NotFound.*externalsecrets\.external-secrets\.io "does-not-exist" not found/,
+    );
   });
 });

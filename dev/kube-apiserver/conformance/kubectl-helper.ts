@@ -163,12 +163,16 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, options: KubectlRu
             resolve(text);
           } else if (finished) {
             done();
-            reject(new Error(`kubectl ${args.join(' ')} exited before ${stream} matched ${pattern}: ${text}`));
+            reject(
+              new Error(`kubectl ${args.join(' ')} exited before ${stream} matched ${pattern}: ${text}`),
+            );
           }
         };
         const deadline = setTimeout(() => {
           done();
-          reject(new Error(`${stream} of kubectl ${args.join(' ')} did not match ${pattern}: ${output[stream]}`));
+          reject(
+            new Error(`${stream} of kubectl ${args.join(' ')} did not match ${pattern}: ${output[stream]}`),
+          );
         }, timeoutMs);
         const done = (): void => {
           clearTimeout(deadline);

@@ -66,7 +66,14 @@ describe('kubectl patch', () => {
       { op: 'replace', path: '/spec/refreshInterval', value: '15m' },
       { op: 'test', path: '/spec/secretStoreRef/name', value: 'not-the-store' },
     ];
-    const result = await env.kubectl.run(['patch', 'es', name, '--type=json', '-p', JSON.stringify(operations)]);
+    const result = await env.kubectl.run([
+      'patch',
+      'es',
+      name,
+      '--type=json',
+      '-p',
+      JSON.stringify(operations),
+    ]);
     expect(result.code).not.toBe(0);
     const after = await readObject(env.server, esPath('default', name));
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
@@ -98,7 +105,9 @@ describe('kubectl patch', () => {
     ]);
     expect(stdout.trim()).toBe(`externalsecret.${ES_GROUP}/${name} patched`);
     const stored = await readObject(env.server, esPath('default', name));
-    expect(stored.status).toMatchObject({ conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }] });
+    expect(stored.status).toMatchObject({
+      conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }],
+    });
     expect(stored.spec?.refreshInterval).not.toBe('99h');
     expect(stored.metadata.generation).toBe(1);
 
@@ -136,7 +145,9 @@ describe('kubectl patch', () => {
     const patch = {
       spec: {
         template: {
-          spec: { containers: [{ name: 'web', image: 'nginx:1.27', env: [{ name: 'EXTRA', value: 'yes' }] }] },
+          spec: {
+            containers: [{ name: 'web', image: 'nginx:1.27', env: [{ name: 'EXTRA', value: 'yes' }] }],
+          },
         },
       },
     };
@@ -156,7 +167,9 @@ describe('kubectl patch', () => {
     const name = uniqueName('web-delete-env');
     await createObject(env.server, resourcePath('apps/v1', 'deployments', 'default'), deployment({ name }));
     const patch = {
-      spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'MODE', $patch: 'delete' }] }] } } },
+      spec: {
+        template: { spec: { containers: [{ name: 'web', env: [{ name: 'MODE', $patch: 'delete' }] }] } },
+      },
     };
     await env.kubectl.ok(['patch', 'deployment', name, '--type=strategic', '-p', JSON.stringify(patch)]);
     const stored = await readObject(env.server, resourcePath('apps/v1', 'deployments', 'default', name));

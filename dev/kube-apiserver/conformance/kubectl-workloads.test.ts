@@ -6,6 +6,8 @@ import { describeFailure } from './kubectl-helper.ts';
 import { useKubeEnvironment } from './test-env.ts';
 
 const AZURE_AUDIENCE = 'api://AzureADTokenExchange';
+/** kubectl gets --timeout=60s as scripts use it, but the simulated rollout must finish well within this. */
+const ROLLOUT_DEADLINE_MS = 20_000;
 
 /** Decodes the claims of a JWT without verifying it. */
 function jwtClaims(token: string): Record<string, unknown> {
@@ -29,7 +31,13 @@ describe('kubectl wait on a custom resource condition', () => {
     const name = uniqueName('es-wait');
     await createObject(env.server, esPath('default'), externalSecret({ name }));
     // -v=6 logs each request, so the test knows when kubectl is watching.
-    const waiting = env.kubectl.start(['wait', '--for=condition=Ready', `es/${name}`, '--timeout=30s', '-v=6']);
+    const waiting = env.kubectl.start([
+      'wait',
+      '--for=condition=Ready',
+      `es/${name}`,
+      '--timeout=30s',
+      '-v=6',
+    ]);
     await waiting.waitForOutput(/watch=true/, { stream: 'stderr' });
     await mergePatch(env.server, esPath('default', name, 'status'), {
       status: { conditions: [readyCondition('True', 'SecretSynced', 1)] },
@@ -45,7 +53,12 @@ describe('kubectl wait on a custom resource condition', () => {
     await mergePatch(env.server, esPath('default', name, 'status'), {
       status: { conditions: [readyCondition('False', 'SecretSyncedError')] },
     });
-    const stdout = await env.kubectl.ok(['wait', '--for=condition=Ready=False', `es/${name}`, '--timeout=10s']);
+    const stdout = await env.kubectl.ok([
+      'wait',
+      '--for=condition=Ready=False',
+      `es/${name}`,
+      '--timeout=10s',
+    ]);
     expect(stdout).toContain('condition met');
   });
 
@@ -68,7 +81,12 @@ describe('kubectl wait on a custom resource condition', () => {
   it('--for=jsonpath matches a field value', async () => {
     const name = uniqueName('es-wait-jsonpath');
     await createObject(env.server, esPath('default'), externalSecret({ name, refreshInterval: '3m' }));
-    await env.kubectl.ok(['wait', `--for=jsonpath={.spec.refreshInterval}=3m`, `es/${name}`, '--timeout=10s']);
+    await env.kubectl.ok([
+      'wait',
+      `--for=jsonpath={.spec.refreshInterval}=3m`,
+      `es/${name}`,
+      '--timeout=10s',
+    ]);
   });
 
   it('--for=delete returns once the object is gone', async () => {
@@ -89,7 +107,7 @@ describe('kubectl rollout', () => {
     const name = uniqueName('web-rollout');
     await env.kubectl.ok(['apply', '-f', '-'], { stdin: toYaml(deployment({ name })) });
     const stdout = await env.kubectl.ok(['rollout', 'status', `deployment/${name}`, '--timeout=60s'], {
-      timeoutMs: 65_000,
+      timeoutMs: ROLLOUT_DEADLINE_MS,
     });
     expect(stdout).toContain(`deployment "${name}" successfully rolled out`);
 
@@ -119,7 +137,9 @@ describe('kubectl rollout', () => {
   it('rollout restart rolls the pods to a new ReplicaSet and rollout status completes', async () => {
     const name = uniqueName('web-restart');
     await createObject(env.server, resourcePath('apps/v1', 'deployments', 'default'), deployment({ name }));
-    await env.kubectl.ok(['rollout', 'status', `deployment/${name}`, '--timeout=60s'], { timeoutMs: 65_000 });
+    await env.kubectl.ok(['rollout', 'status', `deployment/${name}`, '--timeout=60s'], {
+      timeoutMs: ROLLOUT_DEADLINE_MS,
+    });
     const before = await listObjects(env.server, resourcePath('v1', 'pods', 'default'), `app=${name}`);
 
     const restarted = await env.kubectl.ok(['rollout', 'restart', `deployment/${name}`]);
@@ -130,7 +150,7 @@ describe('kubectl rollout', () => {
     expect(template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
 
     const status = await env.kubectl.ok(['rollout', 'status', `deployment/${name}`, '--timeout=60s'], {
-      timeoutMs: 65_000,
+      timeoutMs: ROLLOUT_DEADLINE_MS,
     });
     expect(status).toContain(`deployment "${name}" successfully rolled out`);
 
@@ -140,7 +160,11 @@ describe('kubectl rollout', () => {
       const oldNames = new Set(before.map((pod) => pod.metadata.name));
       expect(after.filter((pod) => oldNames.has(pod.metadata.name))).toEqual([]);
     });
-    const sets = await listObjects(env.server, resourcePath('apps/v1', 'replicasets', 'default'), `app=${name}`);
+    const sets = await listObjects(
+      env.server,
+      resourcePath('apps/v1', 'replicasets', 'default'),
+      `app=${name}`,
+    );
     expect(sets).toHaveLength(2);
     const history = await env.kubectl.ok(['rollout', 'history', `deployment/${name}`]);
     expect(history).toMatch(/^1\s/m);
@@ -181,7 +205,7 @@ describe('kubectl create secret and create token', () => {
     await env.kubectl.ok(['create', 'secret', 'generic', name, '--from-literal=a=b']);
     const result = await env.kubectl.run(['create', 'secret', 'generic', name, '--from-literal=a=c']);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/AlreadyExists.*already exists/);
+    expect(result.stderr).toMatch(/already exists/);
   });
 
   it('create token for the default ServiceAccount returns a JWT for the audience', async () => {
@@ -198,7 +222,9 @@ describe('kubectl create secret and create token', () => {
   it('create token for a new ServiceAccount honours --duration', async () => {
     const name = uniqueName('sa');
     await env.kubectl.ok(['create', 'serviceaccount', name]);
-    const token = (await env.kubectl.ok(['create', 'token', name, `--audience=${AZURE_AUDIENCE}`, '--duration=1h'])).trim();
+    const token = (
+      await env.kubectl.ok(['create', 'token', name, `--audience=${AZURE_AUDIENCE}`, '--duration=1h'])
+    ).trim();
     const claims = jwtClaims(token);
     expect(claims.sub).toBe(`system:serviceaccount:default:${name}`);
     const lifetimeSeconds = Number(claims.exp) - Number(claims.iat);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { badRequest, KubeStatusError } from '../errors.ts';
+import { badRequest, KubeStatusError, unsupportedMediaType } from '../errors.ts';
+import { decodeKubernetesProtobuf } from './protobuf.ts';
 
 /** Parsing of what arrives: the resource path, the query and the body. */
 
@@ -37,8 +38,8 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
   return { group, version, namespace: undefined, resource: rest[0]!, name: rest[1], subresource: rest[2] };
 }
 
-/** Reads the whole body as text (bounded; 413 past 3 MiB). */
-export async function readBody(request: IncomingMessage): Promise<string> {
+/** Reads the whole body (bounded; 413 past 3 MiB). */
+export async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -46,13 +47,18 @@ export async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new KubeStatusError(413, 'RequestEntityTooLarge', 'the request body is too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** Parses a JSON body, or YAML for apply patches; malformed input is a 400 Status. */
-export function parseBody(text: string, contentType: string | undefined): unknown {
-  if (text.trim() === '') return undefined;
+/** Parses a JSON body, YAML for apply patches, or the few protobuf messages kubectl sends. */
+export function parseBody(body: Buffer, contentType: string | undefined): unknown {
   const mediaType = (contentType ?? '').split(';')[0]!.trim();
+  if (body.length > 0 && mediaType === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(body);
+  if (mediaType.includes('protobuf') || mediaType.includes('cbor')) {
+    throw unsupportedMediaType(['application/json', 'application/yaml']);
+  }
+  const text = body.toString('utf8');
+  if (text.trim() === '') return undefined;
   try {
     if (mediaType.endsWith('yaml')) return parseYaml(text) as unknown;
     return JSON.parse(text) as unknown;

@@ -29,6 +29,7 @@ interface BuiltinSpec {
   returnDeletedObject?: boolean;
   strategy?: ResourceStrategy;
   bucket?: string;
+  fields: string[];
   toStorage?: ResourceType['toStorage'];
   fromStorage?: ResourceType['fromStorage'];
 }
@@ -55,6 +56,7 @@ function builtin(spec: BuiltinSpec): ResourceType {
     custom: false,
     bucket: spec.bucket ?? `${spec.group}/${spec.resource}`,
     strategy: spec.strategy ?? {},
+    topLevelFields: spec.fields,
   };
   if (spec.toStorage) type.toStorage = spec.toStorage;
   if (spec.fromStorage) type.fromStorage = spec.fromStorage;
@@ -82,6 +84,7 @@ function workload(resource: string, kind: string, shortNames: string[], strategy
     statusSubresource: true,
     extraSubresources: kind === 'DaemonSet' ? [] : [scale],
     strategy,
+    fields: ['spec', 'status'],
   });
 }
 
@@ -90,18 +93,18 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: '',
       version: 'v1',
-      resource: 'namespaces',
+      resource: 'namespaces', fields: ['spec', 'status'],
       kind: 'Namespace',
       namespaced: false,
       shortNames: ['ns'],
       statusSubresource: true,
       strategy: namespaceStrategy,
     }),
-    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, strategy: secretStrategy }),
+    builtin({ group: '', version: 'v1', resource: 'secrets', fields: ['data', 'stringData', 'type', 'immutable'], kind: 'Secret', namespaced: true, strategy: secretStrategy }),
     builtin({
       group: '',
       version: 'v1',
-      resource: 'configmaps',
+      resource: 'configmaps', fields: ['data', 'binaryData', 'immutable'],
       kind: 'ConfigMap',
       namespaced: true,
       shortNames: ['cm'],
@@ -110,7 +113,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: '',
       version: 'v1',
-      resource: 'serviceaccounts',
+      resource: 'serviceaccounts', fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
       kind: 'ServiceAccount',
       namespaced: true,
       shortNames: ['sa'],
@@ -122,7 +125,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: '',
       version: 'v1',
-      resource: 'pods',
+      resource: 'pods', fields: ['spec', 'status'],
       kind: 'Pod',
       namespaced: true,
       shortNames: ['po'],
@@ -134,7 +137,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: '',
       version: 'v1',
-      resource: 'events',
+      resource: 'events', fields: ['involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related', 'reportingComponent', 'reportingInstance'],
       kind: 'Event',
       namespaced: true,
       shortNames: ['ev'],
@@ -143,7 +146,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: 'events.k8s.io',
       version: 'v1',
-      resource: 'events',
+      resource: 'events', fields: ['eventTime', 'series', 'reportingController', 'reportingInstance', 'action', 'reason', 'regarding', 'related', 'note', 'type', 'deprecatedSource', 'deprecatedFirstTimestamp', 'deprecatedLastTimestamp', 'deprecatedCount'],
       kind: 'Event',
       namespaced: true,
       shortNames: ['ev'],
@@ -158,7 +161,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: 'coordination.k8s.io',
       version: 'v1',
-      resource: 'leases',
+      resource: 'leases', fields: ['spec'],
       kind: 'Lease',
       namespaced: true,
       strategy: leaseStrategy,
@@ -166,7 +169,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin({
       group: 'apiextensions.k8s.io',
       version: 'v1',
-      resource: 'customresourcedefinitions',
+      resource: 'customresourcedefinitions', fields: ['spec', 'status'],
       kind: 'CustomResourceDefinition',
       namespaced: false,
       shortNames: ['crd', 'crds'],

@@ -79,6 +79,11 @@ export interface ResourceType {
   toStorage?(object: KubeObject): KubeObject;
   fromStorage?(object: KubeObject): KubeObject;
   strategy: ResourceStrategy;
+  /**
+   * Built-ins: the top-level fields the kind has (besides apiVersion, kind, metadata). Others are
+   * dropped as Go decoding drops them, and reported under `fieldValidation=Strict|Warn`.
+   */
+  topLevelFields?: string[];
 }
 
 export interface SubresourceInfo {

@@ -4,6 +4,7 @@ import type { JSONSchemaProps } from './types.ts';
 
 export type JsonObject = Record<string, unknown>;
 
+/** True for a JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -22,6 +23,7 @@ export function childPath(base: string, key: string): string {
   return base === '' ? key : `${base}.${key}`;
 }
 
+/** `spec.data` + 0 → `spec.data[0]`. */
 export function indexPath(base: string, index: number): string {
   return `${base}[${index}]`;
 }
@@ -37,6 +39,7 @@ export function additionalPropertiesSchema(schema: JSONSchemaProps): JSONSchemaP
   return isJsonObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
 }
 
+/** True when the schema sets `x-kubernetes-preserve-unknown-fields: true`. */
 export function preservesUnknownFields(schema: JSONSchemaProps): boolean {
   return schema['x-kubernetes-preserve-unknown-fields'] === true;
 }

@@ -1,0 +1,25 @@
+import { kubeApiServerBenchmarks } from './kube-apiserver.ts';
+
+/**
+ * `npm run bench [-- NAME…]`: runs the benchmarks (all, or those named) one after another and
+ * prints one JSON object per line: `{"bench": "<name>", …figures…}`.
+ */
+
+export interface Benchmark {
+  name: string;
+  run(): Promise<Record<string, number | string>>;
+}
+
+const benchmarks: Benchmark[] = [...kubeApiServerBenchmarks];
+
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = requested.filter((name) => !benchmarks.some((b) => b.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}\n`);
+  process.exit(2);
+}
+for (const benchmark of benchmarks) {
+  if (requested.length > 0 && !requested.includes(benchmark.name)) continue;
+  const figures = await benchmark.run();
+  process.stdout.write(`${JSON.stringify({ bench: benchmark.name, ...figures })}\n`);
+}
