@@ -13,7 +13,12 @@ export class BenchClient {
   }
 
   /** Sends a request and resolves with status and raw body text. */
-  send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; text: string }> {
+  send(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
@@ -30,7 +35,9 @@ export class BenchClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           res.on('error', reject);
         },
       );
@@ -45,23 +52,27 @@ export class BenchClient {
     let buffered = '';
     let resolveReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (resolveReady = resolve));
-    const req = request(new URL(path, this.#base), {
-      agent: false,
-      headers: { Authorization: `Bearer ${this.#token}`, Accept: 'application/json' },
-      ...this.#tls(),
-    }, (res) => {
-      resolveReady();
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffered += chunk;
-        let newline;
-        while ((newline = buffered.indexOf('\n')) >= 0) {
-          buffered = buffered.slice(newline + 1);
-          count += 1;
-        }
-      });
-      res.on('error', () => undefined);
-    });
+    const req = request(
+      new URL(path, this.#base),
+      {
+        agent: false,
+        headers: { Authorization: `Bearer ${this.#token}`, Accept: 'application/json' },
+        ...this.#tls(),
+      },
+      (res) => {
+        resolveReady();
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          let newline;
+          while ((newline = buffered.indexOf('\n')) >= 0) {
+            buffered = buffered.slice(newline + 1);
+            count += 1;
+          }
+        });
+        res.on('error', () => undefined);
+      },
+    );
     req.on('error', () => undefined);
     req.end();
     return { received: () => count, ready, stop: () => req.destroy() };

@@ -25,7 +25,11 @@ async function writeAll(client: BenchClient, prefix: string): Promise<number> {
   const worker = async () => {
     while (next < WRITES) {
       const i = next++;
-      const { status } = await client.send('POST', '/api/v1/namespaces/default/configmaps', configMap(`${prefix}-${i}`, String(i)));
+      const { status } = await client.send(
+        'POST',
+        '/api/v1/namespaces/default/configmaps',
+        configMap(`${prefix}-${i}`, String(i)),
+      );
       if (status !== 201) throw new Error(`create returned ${status}`);
     }
   };
@@ -58,7 +62,9 @@ const writes: Benchmark = {
     withServer(async (server, client) => {
       const baselineMs = await writeAll(client, 'baseline');
       const rv = String(server.cluster.store.resourceVersion);
-      const watchers = Array.from({ length: WATCHERS }, () => client.watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`));
+      const watchers = Array.from({ length: WATCHERS }, () =>
+        client.watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`),
+      );
       await Promise.all(watchers.map((w) => w.ready));
       const start = performance.now();
       const watchedMs = await writeAll(client, 'watched');
@@ -96,7 +102,8 @@ const list: Benchmark = {
         const { status, text } = await client.send('GET', '/api/v1/configmaps');
         const items = (JSON.parse(text) as { items: unknown[] }).items.length;
         timings.push(performance.now() - start);
-        if (status !== 200 || items < LIST_OBJECTS) throw new Error(`list returned ${status} with ${items} items`);
+        if (status !== 200 || items < LIST_OBJECTS)
+          throw new Error(`list returned ${status} with ${items} items`);
         bytes = text.length;
       }
       const pagedStart = performance.now();

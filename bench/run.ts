@@ -15,7 +15,9 @@ const benchmarks: Benchmark[] = [...kubeApiServerBenchmarks];
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = requested.filter((name) => !benchmarks.some((b) => b.name === name));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}\n`);
+  process.stderr.write(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 for (const benchmark of benchmarks) {

@@ -45,7 +45,8 @@ function syncCustomResources(store: VersionedStore, registry: ResourceRegistry):
     }
     const type = resourceTypeFromCrd(crd);
     registry.unregister(type.group, type.resource);
-    for (const object of store.list(type.bucket)) store.remove(type.bucket, object.metadata.namespace, object.metadata.name!);
+    for (const object of store.list(type.bucket))
+      store.remove(type.bucket, object.metadata.namespace, object.metadata.name!);
   });
 }
 
@@ -60,7 +61,9 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     client.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
   }
   const controllers =
-    options.controllers === false ? undefined : startControllers(client, options.clock ? { clock: options.clock } : {});
+    options.controllers === false
+      ? undefined
+      : startControllers(client, options.clock ? { clock: options.clock } : {});
   return {
     store,
     registry,

@@ -83,12 +83,7 @@ export function conflict(ref: ResourceRef, name: string, why?: string): KubeStat
 }
 
 /** 422: `<Kind>.<group> "name" is invalid: <field>: <message>; …`. */
-export function invalid(
-  kind: string,
-  group: string,
-  name: string,
-  causes: StatusCause[],
-): KubeStatusError {
+export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): KubeStatusError {
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
   const details: StatusDetails = { name, kind, causes };

@@ -68,9 +68,21 @@ function bearerToken(request: IncomingMessage): string | undefined {
 }
 
 /** Paths a real apiserver serves without credentials. */
-const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/openid/v1/jwks', '/.well-known/openid-configuration']);
+const PUBLIC_PATHS = new Set([
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/version',
+  '/openid/v1/jwks',
+  '/.well-known/openid-configuration',
+]);
 
-function serveNonResource(routes: Routes, request: IncomingMessage, response: ServerResponse, pathname: string): boolean {
+function serveNonResource(
+  routes: Routes,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+): boolean {
   const registry = routes.cluster.registry;
   const aggregated = wantsAggregated(request.headers.accept);
   const json = (body: object | undefined, contentType?: string) => {
@@ -81,16 +93,32 @@ function serveNonResource(routes: Routes, request: IncomingMessage, response: Se
   if (pathname === '/healthz' || pathname === '/livez' || pathname === '/readyz') {
     response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
   } else if (pathname === '/version') json(VERSION_INFO);
-  else if (pathname === '/api') json(aggregated ? aggregatedDiscovery(registry, true) : legacyApiVersions(routes.serverAddress()), aggregated ? AGGREGATED_DISCOVERY_CONTENT_TYPE : undefined);
-  else if (pathname === '/apis') json(aggregated ? aggregatedDiscovery(registry, false) : legacyGroupList(registry), aggregated ? AGGREGATED_DISCOVERY_CONTENT_TYPE : undefined);
+  else if (pathname === '/api')
+    json(
+      aggregated ? aggregatedDiscovery(registry, true) : legacyApiVersions(routes.serverAddress()),
+      aggregated ? AGGREGATED_DISCOVERY_CONTENT_TYPE : undefined,
+    );
+  else if (pathname === '/apis')
+    json(
+      aggregated ? aggregatedDiscovery(registry, false) : legacyGroupList(registry),
+      aggregated ? AGGREGATED_DISCOVERY_CONTENT_TYPE : undefined,
+    );
   else if (pathname === '/api/v1') json(resourceList(registry, '', 'v1'));
   else if (/^\/apis\/[^/]+$/.test(pathname)) json(legacyGroup(registry, pathname.split('/')[2]!));
-  else if (/^\/apis\/[^/]+\/[^/]+$/.test(pathname)) json(resourceList(registry, pathname.split('/')[2]!, pathname.split('/')[3]!));
+  else if (/^\/apis\/[^/]+\/[^/]+$/.test(pathname))
+    json(resourceList(registry, pathname.split('/')[2]!, pathname.split('/')[3]!));
   else if (pathname === '/openapi/v3') json(openApiRoot(registry));
-  else if (pathname.startsWith('/openapi/v3/')) json(openApiDocumentAt(routes, pathname.slice('/openapi/v3/'.length)));
+  else if (pathname.startsWith('/openapi/v3/'))
+    json(openApiDocumentAt(routes, pathname.slice('/openapi/v3/'.length)));
   else if (pathname === '/openid/v1/jwks') json(routes.tokens.jwks());
   else if (pathname === '/.well-known/openid-configuration') {
-    json({ issuer: SERVICE_ACCOUNT_ISSUER, jwks_uri: `${routes.serverAddress()}/openid/v1/jwks`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] });
+    json({
+      issuer: SERVICE_ACCOUNT_ISSUER,
+      jwks_uri: `${routes.serverAddress()}/openid/v1/jwks`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
   } else return false;
   return true;
 }
@@ -104,8 +132,10 @@ function sendJsonTyped(response: ServerResponse, body: object, contentType: stri
 
 function openApiDocumentAt(routes: Routes, path: string): object | undefined {
   const parts = path.split('/');
-  if (parts[0] === 'api' && parts.length === 2) return openApiDocument(routes.cluster.registry, '', parts[1]!);
-  if (parts[0] === 'apis' && parts.length === 3) return openApiDocument(routes.cluster.registry, parts[1]!, parts[2]!);
+  if (parts[0] === 'api' && parts.length === 2)
+    return openApiDocument(routes.cluster.registry, '', parts[1]!);
+  if (parts[0] === 'apis' && parts.length === 3)
+    return openApiDocument(routes.cluster.registry, parts[1]!, parts[2]!);
   return undefined;
 }
 
@@ -126,9 +156,19 @@ function kubeconfigYaml(url: string, caPem: string, token: string): string {
   return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'kvsync-emulator', cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      {
+        name: 'kvsync-emulator',
+        cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
     users: [{ name: 'kvsync-admin', user: { token } }],
-    contexts: [{ name: 'kvsync-emulator', context: { cluster: 'kvsync-emulator', user: 'kvsync-admin', namespace: 'default' } }],
+    contexts: [
+      {
+        name: 'kvsync-emulator',
+        context: { cluster: 'kvsync-emulator', user: 'kvsync-admin', namespace: 'default' },
+      },
+    ],
     'current-context': 'kvsync-emulator',
     preferences: {},
   });
@@ -150,21 +190,37 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const ca = createCertificateAuthority('kvsync kube-apiserver emulator CA');
   const leaf = issueServerCertificate(ca, {
     commonName: 'kube-apiserver',
-    dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
-    ipAddresses: ['127.0.0.1', '::1', ...(/^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '127.0.0.1' ? [host] : [])],
+    dnsNames: [
+      'localhost',
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+    ],
+    ipAddresses: [
+      '127.0.0.1',
+      '::1',
+      ...(/^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== '127.0.0.1' ? [host] : []),
+    ],
   });
   const cluster = createCluster(options);
   const tokens = new TokenAuthority();
   const watches = new WatchRegistry(options.bookmarkIntervalMs ?? 5000);
   let url = '';
-  const routes: Routes = { cluster, tokens, ctx: { api: cluster.api, tokens, watches }, serverAddress: () => url };
+  const routes: Routes = {
+    cluster,
+    tokens,
+    ctx: { api: cluster.api, tokens, watches },
+    serverAddress: () => url,
+  };
   const server = createServer({ key: leaf.keyPem, cert: leaf.certPem }, (request, response) => {
     route(routes, request, response).catch((error: unknown) => sendError(response, error));
   });
   server.keepAliveTimeout = 30_000;
   const address = await listen(server, options.port ?? 0, host);
   url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  const kubeconfig = options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'kvsync-kube-')), 'kubeconfig');
+  const kubeconfig =
+    options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'kvsync-kube-')), 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigYaml(url, ca.certPem, tokens.adminToken), { mode: 0o600 });
   return {
     url,

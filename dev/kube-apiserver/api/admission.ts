@@ -17,12 +17,17 @@ export function checkBody(type: ResourceType, version: string, body: unknown): K
   if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
   const expected = groupVersion(type.group, version);
   if (body['apiVersion'] !== undefined && body['apiVersion'] !== expected) {
-    throw badRequest(`the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${expected})`,
+    );
   }
   if (body['kind'] !== undefined && body['kind'] !== type.kind) {
-    throw badRequest(`the kind in the data (${String(body['kind'])}) does not match the expected kind (${type.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(body['kind'])}) does not match the expected kind (${type.kind})`,
+    );
   }
-  if (body['metadata'] !== undefined && !isObject(body['metadata'])) throw badRequest('metadata must be an object');
+  if (body['metadata'] !== undefined && !isObject(body['metadata']))
+    throw badRequest('metadata must be an object');
   const object = body as KubeObject;
   object.metadata ??= {};
   return object;
@@ -36,11 +41,19 @@ function nameRule(type: ResourceType): 'dns1123-subdomain' | 'dns1123-label' | '
 export function metadataCauses(type: ResourceType, object: KubeObject): StatusCause[] {
   const { name } = object.metadata;
   const causes: StatusCause[] = [];
-  if (!name) causes.push({ ...cause.required('metadata.name'), message: 'Required value: name or generateName is required' });
-  else for (const message of validateObjectName(name, nameRule(type))) causes.push(cause.invalid('metadata.name', name, message));
+  if (!name)
+    causes.push({
+      ...cause.required('metadata.name'),
+      message: 'Required value: name or generateName is required',
+    });
+  else
+    for (const message of validateObjectName(name, nameRule(type)))
+      causes.push(cause.invalid('metadata.name', name, message));
   causes.push(...validateLabels(object.metadata.labels), ...validateAnnotations(object.metadata.annotations));
   if (object.metadata.finalizers !== undefined && !Array.isArray(object.metadata.finalizers)) {
-    causes.push(cause.typeInvalid('metadata.finalizers', object.metadata.finalizers, 'must be a list of strings'));
+    causes.push(
+      cause.typeInvalid('metadata.finalizers', object.metadata.finalizers, 'must be a list of strings'),
+    );
   }
   return causes;
 }
@@ -51,8 +64,15 @@ export interface AdmissionResult {
 }
 
 /** Schema admission of either kind of resource: CRD schemas for custom ones, field sets for built-ins. */
-export function admit(type: ResourceType, version: string, object: KubeObject, fieldValidation: FieldValidation): AdmissionResult {
-  return type.custom ? admitCustomResource(type, version, object, fieldValidation) : admitBuiltin(type, object, fieldValidation);
+export function admit(
+  type: ResourceType,
+  version: string,
+  object: KubeObject,
+  fieldValidation: FieldValidation,
+): AdmissionResult {
+  return type.custom
+    ? admitCustomResource(type, version, object, fieldValidation)
+    : admitBuiltin(type, object, fieldValidation);
 }
 
 /** Prunes, defaults and validates a custom resource against its version's schema. */
@@ -74,7 +94,11 @@ export function admitCustomResource(
 }
 
 /** Drops top-level fields a built-in kind does not have, as decoding into Go types does. */
-export function admitBuiltin(type: ResourceType, object: KubeObject, fieldValidation: FieldValidation): AdmissionResult {
+export function admitBuiltin(
+  type: ResourceType,
+  object: KubeObject,
+  fieldValidation: FieldValidation,
+): AdmissionResult {
   if (!type.topLevelFields) return { object, warnings: [] };
   const known = new Set(['apiVersion', 'kind', 'metadata', ...type.topLevelFields]);
   const unknown = Object.keys(object).filter((key) => !known.has(key));
@@ -85,7 +109,11 @@ export function admitBuiltin(type: ResourceType, object: KubeObject, fieldValida
 }
 
 /** Runs the strategy's validation and the metadata checks; throws a 422 on any cause. */
-export function validateOrThrow(type: ResourceType, object: KubeObject, previous: KubeObject | undefined): void {
+export function validateOrThrow(
+  type: ResourceType,
+  object: KubeObject,
+  previous: KubeObject | undefined,
+): void {
   const causes = [...metadataCauses(type, object), ...(type.strategy.validate?.(object, previous) ?? [])];
   if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name ?? '', causes);
 }

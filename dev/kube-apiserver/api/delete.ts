@@ -38,7 +38,11 @@ function checkPreconditions(target: Target, current: KubeObject, options: Delete
   const { uid, resourceVersion } = options.preconditions ?? {};
   const name = current.metadata.name ?? '';
   if (uid && uid !== current.metadata.uid) {
-    throw conflict(target.type, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`);
+    throw conflict(
+      target.type,
+      name,
+      `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`,
+    );
   }
   if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
     throw conflict(
@@ -50,7 +54,12 @@ function checkPreconditions(target: Target, current: KubeObject, options: Delete
 }
 
 /** Deletes `name`, or marks it deleting while finalizers (given or added by propagation) hold it. */
-export function deleteObject(api: ObjectApi, target: Target, name: string, options: DeleteOptions = {}): DeleteResult {
+export function deleteObject(
+  api: ObjectApi,
+  target: Target,
+  name: string,
+  options: DeleteOptions = {},
+): DeleteResult {
   const { type, version } = target;
   const current = api.get(target, name);
   checkPreconditions(target, current, options);
@@ -60,7 +69,8 @@ export function deleteObject(api: ObjectApi, target: Target, name: string, optio
   }
   const next: KubeObject = { ...current, metadata: { ...current.metadata } };
   const finalizers = [...(next.metadata.finalizers ?? [])];
-  const added = policy === 'Foreground' ? FOREGROUND_FINALIZER : policy === 'Orphan' ? ORPHAN_FINALIZER : undefined;
+  const added =
+    policy === 'Foreground' ? FOREGROUND_FINALIZER : policy === 'Orphan' ? ORPHAN_FINALIZER : undefined;
   if (added && !finalizers.includes(added)) finalizers.push(added);
   if (finalizers.length > 0) next.metadata.finalizers = finalizers;
 
@@ -76,7 +86,8 @@ export function deleteObject(api: ObjectApi, target: Target, name: string, optio
     next.metadata.deletionGracePeriodSeconds = 0;
     if (next.metadata.generation !== undefined) next.metadata.generation += 1;
   }
-  if (type.group === '' && type.resource === 'namespaces') next['status'] = { ...(next['status'] as object), phase: 'Terminating' };
+  if (type.group === '' && type.resource === 'namespaces')
+    next['status'] = { ...(next['status'] as object), phase: 'Terminating' };
   if (options.dryRun) return { object: next, deleted: false };
   const stored = api.store.put(type.bucket, toStored(type, next));
   return { object: toServed(type, version, stored), deleted: false };

@@ -25,9 +25,15 @@ export interface ListResult {
 /** Decides whether a stored object (in served form) belongs to a list or watch. */
 export type ObjectFilter = (object: KubeObject) => boolean;
 
-export function buildFilter(type: ResourceType, namespace: string | undefined, options: ListOptions): ObjectFilter {
+export function buildFilter(
+  type: ResourceType,
+  namespace: string | undefined,
+  options: ListOptions,
+): ObjectFilter {
   const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : [];
-  const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector, type.kind, type.group) : [];
+  const fields = options.fieldSelector
+    ? parseFieldSelector(options.fieldSelector, type.kind, type.group)
+    : [];
   return (object) =>
     (namespace === undefined || object.metadata.namespace === namespace) &&
     matchesLabels(labels, object.metadata.labels) &&

@@ -60,13 +60,24 @@ export class LocalClient {
   }
 
   /** JSON merge patch of the main resource (or of its status). */
-  mergePatch(resource: string, namespace: string | undefined, name: string, patch: unknown, subresource?: 'status'): KubeObject {
+  mergePatch(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    subresource?: 'status',
+  ): KubeObject {
     const options = subresource ? { subresource } : {};
     return patchObject(this.api, this.target(resource, namespace), name, 'merge', patch, options).object;
   }
 
   /** Deletes; undefined when the object is already gone. */
-  delete(resource: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): DeleteResult | undefined {
+  delete(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): DeleteResult | undefined {
     const target = this.target(resource, namespace);
     if (!this.api.find(target, name)) return undefined;
     return deleteObject(this.api, target, name, options);

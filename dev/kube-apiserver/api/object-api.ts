@@ -84,7 +84,8 @@ export class ObjectApi {
     const { type, version } = target;
     const object = checkBody(type, version, clone(body));
     const namespace = this.#requestNamespace(target, object);
-    if (!object.metadata.name && object.metadata.generateName) object.metadata.name = generateName(object.metadata.generateName);
+    if (!object.metadata.name && object.metadata.generateName)
+      object.metadata.name = generateName(object.metadata.generateName);
     if (type.statusSubresource) delete object['status'];
     let warnings: string[] = [];
     let admitted = object;
@@ -115,7 +116,9 @@ export class ObjectApi {
     const current = this.get(target, name);
     const incoming = checkBody(type, version, clone(body));
     if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
-      throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     this.#checkResourceVersion(type, current, incoming, options);
     let next: KubeObject;
@@ -149,12 +152,21 @@ export class ObjectApi {
     return toServed(type, version, this.store.put(type.bucket, toStored(type, next)));
   }
 
-  #checkResourceVersion(type: ResourceType, current: KubeObject, incoming: KubeObject, options: UpdateOptions): void {
+  #checkResourceVersion(
+    type: ResourceType,
+    current: KubeObject,
+    incoming: KubeObject,
+    options: UpdateOptions,
+  ): void {
     const requested = incoming.metadata.resourceVersion;
     if (requested === undefined || requested === '') {
       if (type.allowUnconditionalUpdate || options.allowMissingResourceVersion) return;
       throw invalid(type.kind, type.group, current.metadata.name ?? '', [
-        { reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' },
+        {
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: 0x0: must be specified for an update',
+          field: 'metadata.resourceVersion',
+        },
       ]);
     }
     if (requested !== current.metadata.resourceVersion) throw conflict(type, current.metadata.name ?? '');
@@ -168,7 +180,9 @@ export class ObjectApi {
     const namespace = target.namespace;
     if (!namespace) throw badRequest('a namespace must be specified for a namespaced resource');
     if (object.metadata.namespace !== undefined && object.metadata.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     return namespace;
   }
@@ -210,7 +224,15 @@ function withStatus(object: KubeObject, status: unknown): KubeObject {
 
 /** Fields clients cannot set: identity, timestamps and deletion state come from the stored object. */
 function carryServerFields(incoming: KubeObject, current: KubeObject): KubeObject {
-  const keep = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace', 'name'];
+  const keep = [
+    'uid',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'generation',
+    'namespace',
+    'name',
+  ];
   const metadata = { ...incoming.metadata };
   for (const field of keep) {
     if (current.metadata[field] === undefined) delete metadata[field];
@@ -224,6 +246,7 @@ function nextGeneration(type: ResourceType, current: KubeObject, next: KubeObjec
   if (type.generation === 'none' || generation === undefined) return generation;
   const specChanged = !jsonEqual(nonMetadata(current), nonMetadata(next));
   const annotationsChanged =
-    type.generation === 'spec-or-annotations' && !jsonEqual(current.metadata.annotations ?? {}, next.metadata.annotations ?? {});
+    type.generation === 'spec-or-annotations' &&
+    !jsonEqual(current.metadata.annotations ?? {}, next.metadata.annotations ?? {});
   return specChanged || annotationsChanged ? generation + 1 : generation;
 }

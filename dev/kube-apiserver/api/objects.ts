@@ -34,7 +34,8 @@ const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 /** `generateName` plus five random characters from the apiserver's alphabet. */
 export function generateName(prefix: string): string {
   let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
+  for (let i = 0; i < 5; i++)
+    suffix += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
   return `${prefix.slice(0, 58)}${suffix}`;
 }
 
@@ -55,7 +56,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** True when nothing but resourceVersion and managedFields differs: such an update is a no-op. */
 export function sameContent(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  const strip = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined },
+  });
   return jsonEqual(strip(a), strip(b));
 }
 

@@ -9,7 +9,7 @@ import {
   externalSecret,
   toYaml,
 } from './fixtures.ts';
-import { readObject, resourcePath } from './http-helper.ts';
+import { apiRequest, readObject, resourcePath } from './http-helper.ts';
 import { describeFailure } from './kubectl-helper.ts';
 import { useKubeEnvironment } from './test-env.ts';
 
@@ -88,6 +88,16 @@ describe('kubectl apply of custom resources', () => {
 
     const stored = await readObject(env.server, esPath('default', name));
     expect(stored.metadata.labels).toEqual({ tier: 'gold' });
+  });
+
+  it('apply --dry-run=server validates and defaults but stores nothing', async () => {
+    const name = uniqueName('es-dry');
+    const stdout = await env.kubectl.ok(['apply', '--dry-run=server', '-o', 'yaml', '-f', '-'], {
+      stdin: toYaml(externalSecret({ name })),
+    });
+    const preview = parse(stdout) as { spec: { refreshInterval?: string } };
+    expect(preview.spec.refreshInterval).toBe(ES_DEFAULT_REFRESH_INTERVAL);
+    expect((await apiRequest(env.server, esPath('default', name))).status).toBe(404);
   });
 
   it('apply --server-side creates, then updates, a custom resource', async () => {

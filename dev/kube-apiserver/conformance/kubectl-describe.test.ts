@@ -89,6 +89,35 @@ describe('kubectl describe', () => {
     expect(events).not.toContain('Unrelated');
   });
 
+  it('shows an events.k8s.io/v1 Event (regarding, note) like a core one', async () => {
+    const name = uniqueName('es-new-events');
+    const es = await createObject(env.server, esPath('default'), externalSecret({ name }));
+    const now = new Date().toISOString().replace(/Z$/, '000Z');
+    await createObject(env.server, '/apis/events.k8s.io/v1/namespaces/default/events', {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: uniqueName(`${name}.event`), namespace: 'default' },
+      eventTime: now,
+      regarding: {
+        apiVersion: es.apiVersion,
+        kind: es.kind,
+        name,
+        namespace: 'default',
+        uid: es.metadata.uid,
+      },
+      reason: 'Created',
+      note: `Created Secret ${name}-via-events-api`,
+      type: 'Normal',
+      action: 'Create',
+      reportingController: 'kvsync.io/controller',
+      reportingInstance: 'kvsync-0',
+    });
+    const stdout = await env.kubectl.ok(['describe', 'es', name]);
+    expect(eventsSection(stdout)).toMatch(
+      new RegExp(`Normal\\s+Created\\s+.*Created Secret ${name}-via-events-api`),
+    );
+  });
+
   it('describes a Deployment with its ReplicaSet and events', async () => {
     const name = uniqueName('web');
     const created = await createObject(

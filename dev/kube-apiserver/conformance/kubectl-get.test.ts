@@ -160,7 +160,7 @@ describe('kubectl get', () => {
   it('-w prints the initial rows and then each change', async () => {
     const name = uniqueName('es-watch');
     await createObject(env.server, esPath('default'), externalSecret({ name, refreshInterval: '1h' }));
-    const watch = env.kubectl.start(['get', 'es', name, '-w', '--request-timeout=20s']);
+    const watch = env.kubectl.start(['get', 'es', name, '-w', '--request-timeout=20s', '-v=6']);
     try {
       await watch.waitForOutput(new RegExp(`^NAME .*\\n${name} `, 'm'));
       await mergePatch(env.server, esPath('default', name), { spec: { refreshInterval: '7m30s' } });
@@ -175,6 +175,20 @@ describe('kubectl get', () => {
     const result = await env.kubectl.run(['get', 'es', '-w', '--request-timeout=2s'], { timeoutMs: 15_000 });
     expect(result.timedOut).toBe(false);
     expect(result.stdout).toContain(synced);
+  });
+
+  it('-w exits when the server closes the watch', async () => {
+    const watch = env.kubectl.start(['get', 'es', '-w'], { timeoutMs: 15_000 });
+    await watch.waitForOutput(/^NAME /m);
+    // kubectl lists before it watches: drop until the drop lands on an open watch.
+    const dropping = setInterval(() => env.server.dropWatches(), 100);
+    try {
+      const result = await watch.exited;
+      expect(result.timedOut).toBe(false);
+      expect(result.stdout).toContain(synced);
+    } finally {
+      clearInterval(dropping);
+    }
   });
 
   it('get all lists the Deployment, its ReplicaSet and its Pods', async () => {

@@ -171,7 +171,9 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, options: KubectlRu
         const deadline = setTimeout(() => {
           done();
           reject(
-            new Error(`${stream} of kubectl ${args.join(' ')} did not match ${pattern}: ${output[stream]}`),
+            new Error(
+              `${stream} of kubectl ${args.join(' ')} did not match ${pattern}\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
+            ),
           );
         }, timeoutMs);
         const done = (): void => {

@@ -73,7 +73,11 @@ export class ManualClock implements ControllerClock {
     let best: ManualTimer | undefined;
     for (const timer of this.#timers) {
       if (timer.dueMs > limitMs) continue;
-      if (!best || timer.dueMs < best.dueMs || (timer.dueMs === best.dueMs && timer.sequence < best.sequence)) {
+      if (
+        !best ||
+        timer.dueMs < best.dueMs ||
+        (timer.dueMs === best.dueMs && timer.sequence < best.sequence)
+      ) {
         best = timer;
       }
     }

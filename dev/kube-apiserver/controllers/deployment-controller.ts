@@ -52,12 +52,15 @@ export function createDeploymentController(client: LocalClient, clock: Controlle
     name: 'deployment',
     keysFor(event: StoreEvent) {
       const { object } = event;
-      if (event.bucket === deployBucket) return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
+      if (event.bucket === deployBucket)
+        return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
       if (event.bucket !== rsBucket) return [];
-      const owner = controllerKey(object, 'Deployment') ?? controllerKey(event.previous ?? object, 'Deployment');
+      const owner =
+        controllerKey(object, 'Deployment') ?? controllerKey(event.previous ?? object, 'Deployment');
       return owner ? [owner] : [];
     },
-    initialKeys: () => client.list(RESOURCE.deployments).map((d) => objectKey(d.metadata.namespace, d.metadata.name)),
+    initialKeys: () =>
+      client.list(RESOURCE.deployments).map((d) => objectKey(d.metadata.namespace, d.metadata.name)),
     reconcile: (key) => syncDeployment(client, clock, key),
   };
 }
@@ -74,11 +77,17 @@ function syncDeployment(client: LocalClient, clock: ControllerClock, key: string
   let progressing: Condition | undefined;
   if (!newRS && !paused) {
     newRS = createNewReplicaSet(client, deploy, hash, olds);
-    progressing = progressingTrue(DEPLOYMENT_REASON.newReplicaSetCreated, `Created new replica set "${newRS.object.metadata.name}"`);
+    progressing = progressingTrue(
+      DEPLOYMENT_REASON.newReplicaSetCreated,
+      `Created new replica set "${newRS.object.metadata.name}"`,
+    );
   } else if (newRS) {
     ensureLatestRevision(client, newRS, olds);
     if (!statusOf(deploy)['conditions'] || !hasProgressing(deploy)) {
-      progressing = progressingTrue(DEPLOYMENT_REASON.foundNewReplicaSet, `Found new replica set "${newRS.object.metadata.name}"`);
+      progressing = progressingTrue(
+        DEPLOYMENT_REASON.foundNewReplicaSet,
+        `Found new replica set "${newRS.object.metadata.name}"`,
+      );
     }
   }
   if (newRS) rollOut(client, deploy, newRS, olds, paused);
@@ -97,11 +106,22 @@ function hasProgressing(deploy: KubeObject): boolean {
 }
 
 /** Scales one step (paused: only settles the new ReplicaSet's count when nothing is rolling), then prunes. */
-function rollOut(client: LocalClient, deploy: KubeObject, newRS: ReplicaSetView, olds: ReplicaSetView[], paused: boolean): void {
+function rollOut(
+  client: LocalClient,
+  deploy: KubeObject,
+  newRS: ReplicaSetView,
+  olds: ReplicaSetView[],
+  paused: boolean,
+): void {
   const active = olds.filter((view) => view.replicas > 0);
   let steps: ScaleStep[];
-  if (paused) steps = active.length === 0 && newRS.replicas !== desiredReplicas(deploy) ? [{ view: newRS, replicas: desiredReplicas(deploy) }] : [];
-  else if ((specOf(deploy)['strategy'] as Json | undefined)?.['type'] === 'Recreate') steps = recreateStep(deploy, newRS, olds);
+  if (paused)
+    steps =
+      active.length === 0 && newRS.replicas !== desiredReplicas(deploy)
+        ? [{ view: newRS, replicas: desiredReplicas(deploy) }]
+        : [];
+  else if ((specOf(deploy)['strategy'] as Json | undefined)?.['type'] === 'Recreate')
+    steps = recreateStep(deploy, newRS, olds);
   else steps = rollingStep(deploy, newRS, olds);
   for (const step of steps) scaleReplicaSet(client, deploy, step);
   if (!paused && steps.length === 0) {
@@ -134,7 +154,9 @@ function sizeAnnotations(deploy: KubeObject): Record<string, string> {
 function podTemplateHash(deploy: KubeObject): string {
   const collisionCount = statusOf(deploy)['collisionCount'];
   const template = templateOf(deploy);
-  return templateHash(typeof collisionCount === 'number' && collisionCount > 0 ? { template, collisionCount } : template);
+  return templateHash(
+    typeof collisionCount === 'number' && collisionCount > 0 ? { template, collisionCount } : template,
+  );
 }
 
 /** True when the ReplicaSet's template is the Deployment's, ignoring the pod-template-hash label. */
@@ -151,47 +173,73 @@ function sameTemplate(rs: KubeObject, deploy: KubeObject): boolean {
 const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Creates `<deploy>-<hash>` at the next revision; a name taken by another template bumps collisionCount. */
-function createNewReplicaSet(client: LocalClient, deploy: KubeObject, hash: string, olds: ReplicaSetView[]): ReplicaSetView {
+function createNewReplicaSet(
+  client: LocalClient,
+  deploy: KubeObject,
+  hash: string,
+  olds: ReplicaSetView[],
+): ReplicaSetView {
   const revision = Math.max(0, ...olds.map((view) => view.revision)) + 1;
-  const template = structuredClone(templateOf(deploy));
-  template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash } };
-  const selector = (specOf(deploy)['selector'] ?? {}) as Json;
-  const annotations = { ...deploy.metadata.annotations, ...sizeAnnotations(deploy), [REVISION_ANNOTATION]: String(revision) };
-  delete annotations[LAST_APPLIED_ANNOTATION];
-  const { maxSurge } = fenceposts(deploy);
-  const recreate = (specOf(deploy)['strategy'] as Json | undefined)?.['type'] === 'Recreate';
-  const desired = desiredReplicas(deploy);
-  const replicas = recreate ? (olds.some((v) => v.actual > 0 || v.replicas > 0) ? 0 : desired) : newReplicaSetReplicas(desired, maxSurge, 0, olds);
-  const spec: Json = {
-    replicas,
-    selector: { ...selector, matchLabels: { ...(selector['matchLabels'] as Json | undefined), [POD_TEMPLATE_HASH_LABEL]: hash } },
-    template,
-  };
-  const minReadySeconds = specOf(deploy)['minReadySeconds'];
-  if (minReadySeconds !== undefined) spec['minReadySeconds'] = minReadySeconds;
-  const rs: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: `${deploy.metadata.name}-${hash}`,
-      namespace: deploy.metadata.namespace,
-      labels: template.metadata.labels,
-      annotations,
-      ownerReferences: [controllerReference(deploy, 'apps/v1', 'Deployment')],
-    },
-    spec,
-  };
   try {
-    return toView(client.create(RESOURCE.replicaSets, rs));
+    return toView(client.create(RESOURCE.replicaSets, replicaSetManifest(deploy, hash, revision, olds)));
   } catch (error) {
-    if (error instanceof KubeStatusError && error.reason === 'AlreadyExists') bumpCollisionCount(client, deploy);
+    if (error instanceof KubeStatusError && error.reason === 'AlreadyExists')
+      bumpCollisionCount(client, deploy);
     throw error;
   }
 }
 
+/** The first size of a new ReplicaSet: within the surge, or (Recreate) 0 while old pods remain. */
+function initialReplicas(deploy: KubeObject, olds: ReplicaSetView[]): number {
+  const desired = desiredReplicas(deploy);
+  if ((specOf(deploy)['strategy'] as Json | undefined)?.['type'] !== 'Recreate') {
+    return newReplicaSetReplicas(desired, fenceposts(deploy).maxSurge, 0, olds);
+  }
+  return olds.some((view) => view.actual > 0 || view.replicas > 0) ? 0 : desired;
+}
+
+function replicaSetManifest(
+  deploy: KubeObject,
+  hash: string,
+  revision: number,
+  olds: ReplicaSetView[],
+): KubeObject {
+  const template = structuredClone(templateOf(deploy));
+  template.metadata = {
+    ...template.metadata,
+    labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash },
+  };
+  const selector = (specOf(deploy)['selector'] ?? {}) as Json;
+  const matchLabels = { ...(selector['matchLabels'] as Json | undefined), [POD_TEMPLATE_HASH_LABEL]: hash };
+  const spec: Json = {
+    replicas: initialReplicas(deploy, olds),
+    selector: { ...selector, matchLabels },
+    template,
+  };
+  const minReadySeconds = specOf(deploy)['minReadySeconds'];
+  if (minReadySeconds !== undefined) spec['minReadySeconds'] = minReadySeconds;
+  const annotations: Record<string, string> = {
+    ...deploy.metadata.annotations,
+    ...sizeAnnotations(deploy),
+    [REVISION_ANNOTATION]: String(revision),
+  };
+  delete annotations[LAST_APPLIED_ANNOTATION];
+  const metadata = {
+    name: `${deploy.metadata.name}-${hash}`,
+    namespace: deploy.metadata.namespace,
+    labels: template.metadata.labels,
+    annotations,
+    ownerReferences: [controllerReference(deploy, 'apps/v1', 'Deployment')],
+  };
+  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata, spec };
+}
+
 function bumpCollisionCount(client: LocalClient, deploy: KubeObject): void {
   const status = statusOf(deploy);
-  client.updateStatus(RESOURCE.deployments, { ...deploy, status: { ...status, collisionCount: Number(status['collisionCount'] ?? 0) + 1 } });
+  client.updateStatus(RESOURCE.deployments, {
+    ...deploy,
+    status: { ...status, collisionCount: Number(status['collisionCount'] ?? 0) + 1 },
+  });
 }
 
 /** A rollback to an older template makes its ReplicaSet the newest revision again. */
@@ -210,10 +258,19 @@ function ensureLatestRevision(client: LocalClient, newRS: ReplicaSetView, olds: 
  * Writes status, and the revision annotation with it: like the real controller, through the status
  * subresource (whose Deployment strategy keeps annotations from the request) so generation stays.
  */
-function writeDeploymentStatus(client: LocalClient, deploy: KubeObject, status: Json, revision: number | undefined): void {
+function writeDeploymentStatus(
+  client: LocalClient,
+  deploy: KubeObject,
+  status: Json,
+  revision: number | undefined,
+): void {
   const annotations = { ...deploy.metadata.annotations };
   if (revision !== undefined) annotations[REVISION_ANNOTATION] = String(revision);
   const annotationsChanged = !jsonEqual(annotations, deploy.metadata.annotations ?? {});
   if (!annotationsChanged && jsonEqual(status, deploy['status'] ?? {})) return;
-  client.updateStatus(RESOURCE.deployments, { ...deploy, metadata: { ...deploy.metadata, annotations }, status });
+  client.updateStatus(RESOURCE.deployments, {
+    ...deploy,
+    metadata: { ...deploy.metadata, annotations },
+    status,
+  });
 }

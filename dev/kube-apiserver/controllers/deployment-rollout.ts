@@ -38,7 +38,9 @@ export function fenceposts(deploy: KubeObject): { maxSurge: number; maxUnavailab
   const desired = desiredReplicas(deploy);
   const maxSurge = scaledValue(rolling['maxSurge'] ?? '25%', desired, Math.ceil);
   const maxUnavailable = scaledValue(rolling['maxUnavailable'] ?? '25%', desired, Math.floor);
-  return maxSurge === 0 && maxUnavailable === 0 ? { maxSurge, maxUnavailable: 1 } : { maxSurge, maxUnavailable };
+  return maxSurge === 0 && maxUnavailable === 0
+    ? { maxSurge, maxUnavailable: 1 }
+    : { maxSurge, maxUnavailable };
 }
 
 function scaledValue(value: unknown, total: number, round: (n: number) => number): number {
@@ -52,10 +54,19 @@ const sum = (views: ReplicaSetView[], pick: (v: ReplicaSetView) => number): numb
   views.reduce((total, view) => total + pick(view), 0);
 
 const oldestFirst = (views: ReplicaSetView[]): ReplicaSetView[] =>
-  [...views].sort((a, b) => Date.parse(a.object.metadata.creationTimestamp ?? '') - Date.parse(b.object.metadata.creationTimestamp ?? '') || a.revision - b.revision);
+  [...views].sort(
+    (a, b) =>
+      Date.parse(a.object.metadata.creationTimestamp ?? '') -
+        Date.parse(b.object.metadata.creationTimestamp ?? '') || a.revision - b.revision,
+  );
 
 /** Replicas of a new ReplicaSet under a rolling update: up to desired, within the surge. */
-export function newReplicaSetReplicas(desired: number, maxSurge: number, newRS: number, all: ReplicaSetView[]): number {
+export function newReplicaSetReplicas(
+  desired: number,
+  maxSurge: number,
+  newRS: number,
+  all: ReplicaSetView[],
+): number {
   if (newRS >= desired) return desired;
   const room = desired + maxSurge - sum(all, (v) => v.replicas);
   return room <= 0 ? newRS : newRS + Math.min(room, desired - newRS);
@@ -82,7 +93,9 @@ export function rollingStep(deploy: KubeObject, newRS: ReplicaSetView, olds: Rep
   const planned = new Map(olds.map((view) => [view, view.replicas]));
   cleanupUnhealthy(oldestFirst(olds), planned, maxScaledDown);
   scaleDownAvailable(oldestFirst(olds), planned, sum(all, (v) => v.available) - minAvailable);
-  return [...planned].filter(([view, replicas]) => replicas !== view.replicas).map(([view, replicas]) => ({ view, replicas }));
+  return [...planned]
+    .filter(([view, replicas]) => replicas !== view.replicas)
+    .map(([view, replicas]) => ({ view, replicas }));
 }
 
 /** Scales old ReplicaSets down by their unavailable pods first, at most `limit` in total. */
@@ -99,7 +112,11 @@ function cleanupUnhealthy(olds: ReplicaSetView[], planned: Map<ReplicaSetView, n
 }
 
 /** Scales old ReplicaSets down while more than the minimum is available, oldest first. */
-function scaleDownAvailable(olds: ReplicaSetView[], planned: Map<ReplicaSetView, number>, limit: number): void {
+function scaleDownAvailable(
+  olds: ReplicaSetView[],
+  planned: Map<ReplicaSetView, number>,
+  limit: number,
+): void {
   let total = 0;
   for (const view of olds) {
     if (total >= limit) break;
@@ -124,6 +141,10 @@ export function recreateStep(deploy: KubeObject, newRS: ReplicaSetView, olds: Re
  */
 export function replicaSetsToPrune(deploy: KubeObject, olds: ReplicaSetView[]): ReplicaSetView[] {
   const limit = Number(specOf(deploy)['revisionHistoryLimit'] ?? 10);
-  const alive = olds.filter((view) => !view.object.metadata.deletionTimestamp).sort((a, b) => a.revision - b.revision);
-  return alive.slice(0, Math.max(0, alive.length - limit)).filter((view) => view.replicas === 0 && view.actual === 0);
+  const alive = olds
+    .filter((view) => !view.object.metadata.deletionTimestamp)
+    .sort((a, b) => a.revision - b.revision);
+  return alive
+    .slice(0, Math.max(0, alive.length - limit))
+    .filter((view) => view.replicas === 0 && view.actual === 0);
 }

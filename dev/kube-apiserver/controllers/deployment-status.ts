@@ -1,7 +1,15 @@
 import { formatTime } from '../api/objects.ts';
 import type { KubeObject } from '../types.ts';
 import { fenceposts, type ReplicaSetView } from './deployment-rollout.ts';
-import { conditionsOf, desiredReplicas, specOf, statusOf, withoutZeros, type Condition, type Json } from './workload-helpers.ts';
+import {
+  conditionsOf,
+  desiredReplicas,
+  specOf,
+  statusOf,
+  withoutZeros,
+  type Condition,
+  type Json,
+} from './workload-helpers.ts';
 
 /**
  * Deployment status as kube-controller-manager writes it (`sync.go` calculateStatus and
@@ -34,7 +42,11 @@ export interface DeploymentCounts {
 }
 
 /** Counts over all ReplicaSets; `updatedReplicas` counts the new one's pods. */
-export function deploymentCounts(deploy: KubeObject, all: ReplicaSetView[], newRS: ReplicaSetView | undefined): DeploymentCounts {
+export function deploymentCounts(
+  deploy: KubeObject,
+  all: ReplicaSetView[],
+  newRS: ReplicaSetView | undefined,
+): DeploymentCounts {
   const total = (pick: (v: ReplicaSetView) => number): number => all.reduce((n, v) => n + pick(v), 0);
   const available = total((v) => v.available);
   return {
@@ -64,8 +76,18 @@ export function setCondition(conditions: Condition[], condition: Condition, nowT
 function availableCondition(deploy: KubeObject, counts: DeploymentCounts): Condition {
   const minAvailable = desiredReplicas(deploy) - fenceposts(deploy).maxUnavailable;
   return counts.availableReplicas >= minAvailable
-    ? { type: 'Available', status: 'True', reason: DEPLOYMENT_REASON.minimumReplicasAvailable, message: 'Deployment has minimum availability.' }
-    : { type: 'Available', status: 'False', reason: DEPLOYMENT_REASON.minimumReplicasUnavailable, message: 'Deployment does not have minimum availability.' };
+    ? {
+        type: 'Available',
+        status: 'True',
+        reason: DEPLOYMENT_REASON.minimumReplicasAvailable,
+        message: 'Deployment has minimum availability.',
+      }
+    : {
+        type: 'Available',
+        status: 'False',
+        reason: DEPLOYMENT_REASON.minimumReplicasUnavailable,
+        message: 'Deployment does not have minimum availability.',
+      };
 }
 
 /** True when every desired replica is updated and available and the generation is observed. */
@@ -114,7 +136,9 @@ export function deploymentStatus(input: StatusInput): { status: Json; deadlineIn
   setCondition(conditions, availableCondition(deploy, counts), nowText);
   if (input.progressing) setCondition(conditions, input.progressing, nowText);
   const paused = specOf(deploy)['paused'] === true;
-  const deadlineInMs = paused ? pausedProgress(conditions, nowText) : rolloutProgress(input, counts, conditions);
+  const deadlineInMs = paused
+    ? pausedProgress(conditions, nowText)
+    : rolloutProgress(input, counts, conditions);
   const previous = statusOf(deploy);
   const status: Json = { ...withoutZeros({ ...counts }), conditions };
   if (previous['collisionCount'] !== undefined) status['collisionCount'] = previous['collisionCount'];
@@ -124,27 +148,55 @@ export function deploymentStatus(input: StatusInput): { status: Json; deadlineIn
 function pausedProgress(conditions: Condition[], nowText: string): undefined {
   const current = conditions.find((c) => c.type === 'Progressing');
   if (current?.reason !== DEPLOYMENT_REASON.paused) {
-    setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: DEPLOYMENT_REASON.paused, message: 'Deployment is paused' }, nowText);
+    setCondition(
+      conditions,
+      {
+        type: 'Progressing',
+        status: 'Unknown',
+        reason: DEPLOYMENT_REASON.paused,
+        message: 'Deployment is paused',
+      },
+      nowText,
+    );
   }
   return undefined;
 }
 
 /** Updates the Progressing condition; returns ms until the deadline when the rollout is still open. */
-function rolloutProgress(input: StatusInput, counts: DeploymentCounts, conditions: Condition[]): number | undefined {
+function rolloutProgress(
+  input: StatusInput,
+  counts: DeploymentCounts,
+  conditions: Condition[],
+): number | undefined {
   const { deploy, newRS, now } = input;
   const nowText = formatTime(now);
   const index = conditions.findIndex((c) => c.type === 'Progressing');
   const current = conditions[index];
   if (current?.reason === DEPLOYMENT_REASON.paused) {
-    setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: DEPLOYMENT_REASON.resumed, message: 'Deployment is resumed' }, nowText);
+    setCondition(
+      conditions,
+      {
+        type: 'Progressing',
+        status: 'Unknown',
+        reason: DEPLOYMENT_REASON.resumed,
+        message: 'Deployment is resumed',
+      },
+      nowText,
+    );
   }
   const deadlineMs = progressDeadlineMs(deploy);
-  const complete = counts.replicas === counts.updatedReplicas && current?.reason === DEPLOYMENT_REASON.newReplicaSetAvailable;
+  const complete =
+    counts.replicas === counts.updatedReplicas &&
+    current?.reason === DEPLOYMENT_REASON.newReplicaSetAvailable;
   if (deadlineMs === undefined || complete || !newRS) return undefined;
   const rsName = newRS.object.metadata.name;
   if (deploymentComplete(deploy, counts)) {
     const message = `ReplicaSet "${rsName}" has successfully progressed.`;
-    setCondition(conditions, { type: 'Progressing', status: 'True', reason: DEPLOYMENT_REASON.newReplicaSetAvailable, message }, nowText);
+    setCondition(
+      conditions,
+      { type: 'Progressing', status: 'True', reason: DEPLOYMENT_REASON.newReplicaSetAvailable, message },
+      nowText,
+    );
     return undefined;
   }
   if (deploymentProgressing(deploy, counts)) {
@@ -152,7 +204,14 @@ function rolloutProgress(input: StatusInput, counts: DeploymentCounts, condition
     const at = conditions.findIndex((c) => c.type === 'Progressing');
     const existing = conditions[at];
     const lastTransitionTime = existing?.status === 'True' ? existing.lastTransitionTime : nowText;
-    const next: Condition = { type: 'Progressing', status: 'True', lastUpdateTime: nowText, lastTransitionTime, reason: DEPLOYMENT_REASON.replicaSetUpdated, message };
+    const next: Condition = {
+      type: 'Progressing',
+      status: 'True',
+      lastUpdateTime: nowText,
+      lastTransitionTime,
+      reason: DEPLOYMENT_REASON.replicaSetUpdated,
+      message,
+    };
     if (at >= 0) conditions[at] = next;
     else conditions.push(next);
     return deadlineMs;
@@ -160,13 +219,22 @@ function rolloutProgress(input: StatusInput, counts: DeploymentCounts, condition
   return checkDeadline(conditions, deadlineMs, rsName, now);
 }
 
-function checkDeadline(conditions: Condition[], deadlineMs: number, rsName: string | undefined, now: Date): number | undefined {
+function checkDeadline(
+  conditions: Condition[],
+  deadlineMs: number,
+  rsName: string | undefined,
+  now: Date,
+): number | undefined {
   const current = conditions.find((c) => c.type === 'Progressing');
   if (!current || current.reason === DEPLOYMENT_REASON.progressDeadlineExceeded) return undefined;
   const fromMs = Date.parse(current.lastUpdateTime ?? current.lastTransitionTime ?? '') || now.getTime();
   const remainingMs = fromMs + deadlineMs - now.getTime();
   if (remainingMs >= 0) return remainingMs + 1000;
   const message = `ReplicaSet "${rsName}" has timed out progressing.`;
-  setCondition(conditions, { type: 'Progressing', status: 'False', reason: DEPLOYMENT_REASON.progressDeadlineExceeded, message }, formatTime(now));
+  setCondition(
+    conditions,
+    { type: 'Progressing', status: 'False', reason: DEPLOYMENT_REASON.progressDeadlineExceeded, message },
+    formatTime(now),
+  );
   return undefined;
 }

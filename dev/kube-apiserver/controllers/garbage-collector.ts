@@ -38,7 +38,12 @@ export function createGarbageCollector(client: LocalClient): Controller {
     if (set?.size === 0) dependents.delete(ownerUid);
   };
 
-  const index = (bucket: string, object: KubeObject, previous: KubeObject | undefined, deleted: boolean): void => {
+  const index = (
+    bucket: string,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+    deleted: boolean,
+  ): void => {
     const uid = object.metadata.uid!;
     for (const ref of previous?.metadata.ownerReferences ?? []) unlink(ref.uid, uid);
     if (deleted) {
@@ -61,7 +66,10 @@ export function createGarbageCollector(client: LocalClient): Controller {
       index(event.bucket, event.object, event.previous, event.type === 'DELETED');
       return keysForEvent(event, dependents);
     },
-    initialKeys: () => [...nodes.values()].filter(({ object }) => needsAttention(object)).map(({ object }) => object.metadata.uid!),
+    initialKeys: () =>
+      [...nodes.values()]
+        .filter(({ object }) => needsAttention(object))
+        .map(({ object }) => object.metadata.uid!),
     reconcile: (uid) => ops.reconcile(uid),
   };
 }
@@ -81,9 +89,13 @@ function keysForEvent(event: StoreEvent, dependents: Map<string, Set<string>>): 
   const uid = object.metadata.uid!;
   if (needsAttention(object) || (event.type === 'DELETED' && dependents.has(uid))) keys.push(uid);
   const refsChanged =
-    JSON.stringify(previous?.metadata.ownerReferences ?? []) !== JSON.stringify(object.metadata.ownerReferences ?? []);
+    JSON.stringify(previous?.metadata.ownerReferences ?? []) !==
+    JSON.stringify(object.metadata.ownerReferences ?? []);
   if (event.type === 'DELETED' || refsChanged || object.metadata.deletionTimestamp) {
-    const owners = [...(object.metadata.ownerReferences ?? []), ...(previous?.metadata.ownerReferences ?? [])];
+    const owners = [
+      ...(object.metadata.ownerReferences ?? []),
+      ...(previous?.metadata.ownerReferences ?? []),
+    ];
     for (const ref of owners) keys.push(ref.uid);
   }
   return keys;
@@ -109,7 +121,8 @@ class GarbageOperations {
     const { metadata } = node.object;
     const finalizers = metadata.finalizers ?? [];
     if (metadata.deletionTimestamp && finalizers.includes(ORPHAN_FINALIZER)) return this.#orphan(uid, node);
-    if (metadata.deletionTimestamp && finalizers.includes(FOREGROUND_FINALIZER)) return this.#deleteForeground(uid, node);
+    if (metadata.deletionTimestamp && finalizers.includes(FOREGROUND_FINALIZER))
+      return this.#deleteForeground(uid, node);
     this.#resolveOwners(node);
   }
 
@@ -137,7 +150,9 @@ class GarbageOperations {
       const hasOwnDependents = this.#dependents.has(dependent.object.metadata.uid!);
       this.#deleteNode(dependent, hasOwnDependents ? 'Foreground' : 'Background');
     }
-    const blocking = this.#dependentNodes(uid).filter((dependent) => referenceTo(dependent.object, uid)?.blockOwnerDeletion === true);
+    const blocking = this.#dependentNodes(uid).filter(
+      (dependent) => referenceTo(dependent.object, uid)?.blockOwnerDeletion === true,
+    );
     if (blocking.length === 0) this.#removeFinalizer(owner, FOREGROUND_FINALIZER);
   }
 

@@ -39,21 +39,33 @@ export function createKubelet(client: LocalClient, options: KubeletOptions): Con
       if (event.type === 'ADDED') return [{ key, delayMs }];
       return statusOf(event.object)['startTime'] ? [key] : [];
     },
-    initialKeys: () => client.list(RESOURCE.pods).map((pod) => objectKey(pod.metadata.namespace, pod.metadata.name)),
+    initialKeys: () =>
+      client.list(RESOURCE.pods).map((pod) => objectKey(pod.metadata.namespace, pod.metadata.name)),
     reconcile: (key) => syncPod(client, options.clock, key, nextPodIP),
   };
 }
 
-function syncPod(client: LocalClient, clock: ControllerClock, key: string, nextPodIP: () => string): ReconcileResult {
+function syncPod(
+  client: LocalClient,
+  clock: ControllerClock,
+  key: string,
+  nextPodIP: () => string,
+): ReconcileResult {
   const { namespace, name } = splitKey(key);
   let pod = client.get(RESOURCE.pods, namespace, name);
   if (!pod || pod.metadata.deletionTimestamp) return;
   const phase = statusOf(pod)['phase'];
   if (phase === 'Failed' || phase === 'Succeeded') return;
   const spec = (pod['spec'] ?? {}) as Record<string, unknown>;
-  if (!spec['nodeName']) pod = client.mergePatch(RESOURCE.pods, namespace, name, { spec: { nodeName: NODE_NAME } });
+  if (!spec['nodeName'])
+    pod = client.mergePatch(RESOURCE.pods, namespace, name, { spec: { nodeName: NODE_NAME } });
   const podIP = statusOf(pod)['podIP'] ? '' : nextPodIP();
-  const { status, recheckInMs } = desiredPodStatus({ pod, behavior: podBehavior(pod), now: clock.now(), podIP });
+  const { status, recheckInMs } = desiredPodStatus({
+    pod,
+    behavior: podBehavior(pod),
+    now: clock.now(),
+    podIP,
+  });
   if (!jsonEqual(status, pod['status'])) client.updateStatus(RESOURCE.pods, { ...pod, status });
   return recheckInMs === undefined ? undefined : { requeueAfterMs: recheckInMs };
 }

@@ -19,7 +19,8 @@ export function createNamespaceController(client: LocalClient): Controller {
   return {
     name: 'namespace',
     keysFor(event: StoreEvent) {
-      if (event.bucket === namespaceBucket) return event.type === 'DELETED' ? [] : [event.object.metadata.name!];
+      if (event.bucket === namespaceBucket)
+        return event.type === 'DELETED' ? [] : [event.object.metadata.name!];
       // A namespaced object going away may be the last one a terminating namespace waits for.
       const namespace = event.object.metadata.namespace;
       if (!namespace || event.type === 'ADDED') return [];
@@ -53,7 +54,9 @@ function deleteContent(client: LocalClient, namespace: string): number {
     for (const object of client.list(resource, namespace)) {
       remaining += 1;
       if (object.metadata.deletionTimestamp) continue;
-      const result = client.delete(resource, namespace, object.metadata.name!, { propagationPolicy: 'Background' });
+      const result = client.delete(resource, namespace, object.metadata.name!, {
+        propagationPolicy: 'Background',
+      });
       if (result?.deleted) remaining -= 1;
     }
   }
@@ -68,5 +71,7 @@ function namespacedResources(client: LocalClient): string[] {
     const seen = byBucket.get(type.bucket);
     if (!seen || type.group === '') byBucket.set(type.bucket, type);
   }
-  return [...byBucket.values()].map((type) => (type.group ? `${type.group}/${type.resource}` : type.resource));
+  return [...byBucket.values()].map((type) =>
+    type.group ? `${type.group}/${type.resource}` : type.resource,
+  );
 }

@@ -77,10 +77,15 @@ function podConditions(pod: KubeObject, ready: boolean, failed: boolean, nowText
   const notReady = failed
     ? { reason: 'PodFailed' }
     : { reason: 'ContainersNotReady', message: `containers with unready status: [${names.join(' ')}]` };
-  const make = (type: string, status: boolean, why: { reason?: string; message?: string } = {}): Condition => {
+  const make = (
+    type: string,
+    status: boolean,
+    why: { reason?: string; message?: string } = {},
+  ): Condition => {
     const value = status ? 'True' : 'False';
     const old = previous.find((c) => c.type === type);
-    const lastTransitionTime = old?.status === value && old.lastTransitionTime ? old.lastTransitionTime : nowText;
+    const lastTransitionTime =
+      old?.status === value && old.lastTransitionTime ? old.lastTransitionTime : nowText;
     return { type, status: value, lastProbeTime: null, lastTransitionTime, ...(status ? {} : why) };
   };
   return [
@@ -97,25 +102,48 @@ function containerNames(pod: KubeObject): string[] {
   return ((spec['containers'] ?? []) as Json[]).map((c) => String(c['name']));
 }
 
-function containerStatuses(pod: KubeObject, behavior: PodBehavior, startTime: string, now: Date): { statuses: Json[]; recheckInMs?: number } {
+function containerStatuses(
+  pod: KubeObject,
+  behavior: PodBehavior,
+  startTime: string,
+  now: Date,
+): { statuses: Json[]; recheckInMs?: number } {
   const spec = (pod['spec'] ?? {}) as Json;
-  const restarts = behavior === 'crash-loop' ? crashLoopRestarts(now.getTime() - Date.parse(startTime)) : undefined;
+  const restarts =
+    behavior === 'crash-loop' ? crashLoopRestarts(now.getTime() - Date.parse(startTime)) : undefined;
   const statuses = ((spec['containers'] ?? []) as Json[]).map((container) => {
     const name = String(container['name']);
     const image = String(container['image']);
-    const base = { name, image, imageID: imageId(image), containerID: `containerd://${digest(`${pod.metadata.uid}/${name}`)}` };
+    const containerID = `containerd://${digest(`${pod.metadata.uid}/${name}`)}`;
+    const base = { name, image, imageID: imageId(image), containerID };
+    const terminated = {
+      exitCode: 1,
+      reason: 'Error',
+      startedAt: startTime,
+      finishedAt: startTime,
+      containerID,
+    };
     if (behavior === 'fail') {
-      const terminated = { exitCode: 1, reason: 'Error', startedAt: startTime, finishedAt: startTime, containerID: base.containerID };
       return { ...base, ready: false, started: false, restartCount: 0, state: { terminated }, lastState: {} };
     }
-    if (restarts) {
-      const message = `back-off ${Math.min(CRASH_LOOP_BASE_DELAY_MS * 2 ** restarts.restartCount, CRASH_LOOP_MAX_DELAY_MS) / 1000}s restarting failed container=${name} pod=${pod.metadata.name}`;
-      const terminated = { exitCode: 1, reason: 'Error', startedAt: startTime, finishedAt: startTime, containerID: base.containerID };
-      return { ...base, ready: false, started: false, restartCount: restarts.restartCount, state: { waiting: { reason: 'CrashLoopBackOff', message } }, lastState: { terminated } };
-    }
-    return { ...base, ready: behavior === 'ready', started: true, restartCount: 0, state: { running: { startedAt: startTime } }, lastState: {} };
+    if (restarts)
+      return { ...base, ...crashLooping(pod, name, restarts.restartCount), lastState: { terminated } };
+    const state = { running: { startedAt: startTime } };
+    return { ...base, ready: behavior === 'ready', started: true, restartCount: 0, state, lastState: {} };
   });
   return restarts ? { statuses, recheckInMs: restarts.nextRestartInMs } : { statuses };
+}
+
+function crashLooping(pod: KubeObject, container: string, restartCount: number): Json {
+  const backoffSeconds =
+    Math.min(CRASH_LOOP_BASE_DELAY_MS * 2 ** restartCount, CRASH_LOOP_MAX_DELAY_MS) / 1000;
+  const message = `back-off ${backoffSeconds}s restarting failed container=${container} pod=${pod.metadata.name}`;
+  return {
+    ready: false,
+    started: false,
+    restartCount,
+    state: { waiting: { reason: 'CrashLoopBackOff', message } },
+  };
 }
 
 function digest(text: string): string {

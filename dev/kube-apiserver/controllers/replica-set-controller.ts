@@ -40,12 +40,14 @@ export function createReplicaSetController(client: LocalClient, clock: Controlle
     name: 'replicaset',
     keysFor(event: StoreEvent) {
       const { object } = event;
-      if (event.bucket === rsBucket) return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
+      if (event.bucket === rsBucket)
+        return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
       if (event.bucket !== podBucket) return [];
       const owner = controllerKey(object, 'ReplicaSet');
       return owner ? [owner] : [];
     },
-    initialKeys: () => client.list(RESOURCE.replicaSets).map((rs) => objectKey(rs.metadata.namespace, rs.metadata.name)),
+    initialKeys: () =>
+      client.list(RESOURCE.replicaSets).map((rs) => objectKey(rs.metadata.namespace, rs.metadata.name)),
     reconcile: (key) => syncReplicaSet(client, clock, key),
   };
 }
@@ -65,11 +67,19 @@ function syncReplicaSet(client: LocalClient, clock: ControllerClock, key: string
 }
 
 /** Creates or deletes pods towards `spec.replicas`; returns when to retry a replacement held back. */
-function manageReplicas(client: LocalClient, rs: KubeObject, active: KubeObject[], failed: KubeObject[], now: Date): number | undefined {
-  for (const pod of excessFailedPods(failed)) client.delete(RESOURCE.pods, pod.metadata.namespace, pod.metadata.name!);
+function manageReplicas(
+  client: LocalClient,
+  rs: KubeObject,
+  active: KubeObject[],
+  failed: KubeObject[],
+  now: Date,
+): number | undefined {
+  for (const pod of excessFailedPods(failed))
+    client.delete(RESOURCE.pods, pod.metadata.namespace, pod.metadata.name!);
   const diff = desiredReplicas(rs) - active.length;
   if (diff < 0) {
-    for (const pod of rankForDeletion(active).slice(0, -diff)) client.delete(RESOURCE.pods, pod.metadata.namespace, pod.metadata.name!);
+    for (const pod of rankForDeletion(active).slice(0, -diff))
+      client.delete(RESOURCE.pods, pod.metadata.namespace, pod.metadata.name!);
     return undefined;
   }
   if (diff === 0) return undefined;
@@ -94,7 +104,11 @@ function rankForDeletion(pods: KubeObject[]): KubeObject[] {
   return [...pods].sort((a, b) => score(a) - score(b) || created(b) - created(a));
 }
 
-function replicaSetStatus(rs: KubeObject, active: KubeObject[], now: Date): { status: Json; availableInMs?: number } {
+function replicaSetStatus(
+  rs: KubeObject,
+  active: KubeObject[],
+  now: Date,
+): { status: Json; availableInMs?: number } {
   const templateLabels = templateOf(rs).metadata?.labels ?? {};
   const fullyLabeled = active.filter((pod) =>
     Object.entries(templateLabels).every(([k, v]) => pod.metadata.labels?.[k] === v),

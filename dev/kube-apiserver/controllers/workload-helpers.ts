@@ -32,7 +32,10 @@ export function statusOf(object: KubeObject): Json {
 }
 
 /** The pod template of a workload (`spec.template`). */
-export function templateOf(object: KubeObject): { metadata?: Json & { labels?: Record<string, string> }; spec?: Json } {
+export function templateOf(object: KubeObject): {
+  metadata?: Json & { labels?: Record<string, string> };
+  spec?: Json;
+} {
   return (specOf(object)['template'] ?? {}) as { metadata?: Json; spec?: Json };
 }
 
@@ -118,7 +121,11 @@ export function isPodReady(pod: KubeObject): boolean {
  * Ready for at least `minReadySeconds`. When ready but not yet available, `availableInMs` says
  * when it will be, so the caller can come back then.
  */
-export function podAvailability(pod: KubeObject, minReadySeconds: number, now: Date): { available: boolean; availableInMs?: number } {
+export function podAvailability(
+  pod: KubeObject,
+  minReadySeconds: number,
+  now: Date,
+): { available: boolean; availableInMs?: number } {
   const ready = findCondition(pod, 'Ready');
   if (ready?.status !== 'True') return { available: false };
   if (minReadySeconds <= 0 || !ready.lastTransitionTime) return { available: true };
@@ -186,7 +193,9 @@ function fnv1a32(text: string): number {
  * digits mapped onto `rand.SafeEncodeString`'s alphabet): `7d4b9c8f6`. Stable across key order.
  */
 export function templateHash(value: unknown): string {
-  return [...String(fnv1a32(canonicalJson(value)))].map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  return [...String(fnv1a32(canonicalJson(value)))]
+    .map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length])
+    .join('');
 }
 
 /** Removes zero and undefined entries: the counts real controllers omit (`omitempty`). */
@@ -203,7 +212,12 @@ export function withoutZeros<T extends Json>(status: T, keep: string[] = []): T 
 // ---- Reading owned objects ----
 
 /** Objects of `resource` in `namespace` controlled by `ownerUid`, straight from storage (frozen: do not mutate). */
-export function listControlled(client: LocalClient, resource: string, namespace: string | undefined, ownerUid: string | undefined): KubeObject[] {
+export function listControlled(
+  client: LocalClient,
+  resource: string,
+  namespace: string | undefined,
+  ownerUid: string | undefined,
+): KubeObject[] {
   const bucket = client.target(resource).type.bucket;
   return client.api.store.list(bucket, namespace).filter((object) => isControlledBy(object, ownerUid));
 }

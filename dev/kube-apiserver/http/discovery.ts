@@ -6,7 +6,8 @@ import { groupVersion, type ResourceType } from '../resources/resource-type.ts';
  * and the legacy per-group-version lists (what client-node's KubernetesObjectApi reads).
  */
 
-export const AGGREGATED_DISCOVERY_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export const VERSION_INFO = {
   major: '1',
@@ -25,7 +26,9 @@ export function wantsAggregated(accept: string | undefined): boolean {
 }
 
 function typesServing(registry: ResourceRegistry, group: string, version: string): ResourceType[] {
-  return registry.all().filter((t) => t.group === group && t.versions.some((v) => v.name === version && v.served));
+  return registry
+    .all()
+    .filter((t) => t.group === group && t.versions.some((v) => v.name === version && v.served));
 }
 
 /** `/api/v1` or `/apis/<g>/<v>`: an APIResourceList, undefined when nothing serves that version. */
@@ -54,8 +57,12 @@ export function resourceList(registry: ResourceRegistry, group: string, version:
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources };
 }
 
-function subresources(type: ResourceType): { name: string; kind: string; group?: string; version?: string; verbs: string[] }[] {
-  const status = type.statusSubresource ? [{ name: 'status', kind: type.kind, verbs: ['get', 'patch', 'update'] }] : [];
+function subresources(
+  type: ResourceType,
+): { name: string; kind: string; group?: string; version?: string; verbs: string[] }[] {
+  const status = type.statusSubresource
+    ? [{ name: 'status', kind: type.kind, verbs: ['get', 'patch', 'update'] }]
+    : [];
   return [...status, ...type.extraSubresources];
 }
 
@@ -85,7 +92,9 @@ export function aggregatedDiscovery(registry: ResourceRegistry, core: boolean): 
       versions: versions.map((version) => ({
         version,
         freshness: 'Current',
-        resources: types.filter((t) => t.versions.some((v) => v.name === version && v.served)).map((t) => aggregatedResource(t, version)),
+        resources: types
+          .filter((t) => t.versions.some((v) => v.name === version && v.served))
+          .map((t) => aggregatedResource(t, version)),
       })),
     }));
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
@@ -93,15 +102,27 @@ export function aggregatedDiscovery(registry: ResourceRegistry, core: boolean): 
 
 function apiGroup(group: string, versions: string[]): object {
   const gv = (v: string) => ({ groupVersion: groupVersion(group, v), version: v });
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: versions.map(gv), preferredVersion: gv(versions[0]!) };
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions: versions.map(gv),
+    preferredVersion: gv(versions[0]!),
+  };
 }
 
 export function legacyApiVersions(serverAddress: string): object {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 export function legacyGroupList(registry: ResourceRegistry): object {
-  const groups = [...registry.groups()].filter(([group]) => group !== '').map(([group, { versions }]) => apiGroup(group, versions));
+  const groups = [...registry.groups()]
+    .filter(([group]) => group !== '')
+    .map(([group, { versions }]) => apiGroup(group, versions));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResourceRegistry } from '../resources/registry.ts';
 
-
 /**
  * A minimal OpenAPI v3: enough for kubectl's default `--validate=strict` to find that the server
  * supports `fieldValidation` (it then validates server-side). No component schemas, so
@@ -13,17 +12,27 @@ function pathKey(group: string, version: string): string {
 }
 
 function groupVersions(registry: ResourceRegistry): [group: string, version: string][] {
-  return [...registry.groups()].flatMap(([group, { versions }]) => versions.map((v): [string, string] => [group, v]));
+  return [...registry.groups()].flatMap(([group, { versions }]) =>
+    versions.map((v): [string, string] => [group, v]),
+  );
 }
 
 /** The document of one group version, or undefined when it is not served. */
-export function openApiDocument(registry: ResourceRegistry, group: string, version: string): object | undefined {
-  const types = registry.all().filter((t) => t.group === group && t.versions.some((v) => v.name === version && v.served));
+export function openApiDocument(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): object | undefined {
+  const types = registry
+    .all()
+    .filter((t) => t.group === group && t.versions.some((v) => v.name === version && v.served));
   if (types.length === 0) return undefined;
   const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const paths: Record<string, object> = {};
   for (const type of types) {
-    const item = type.namespaced ? `${prefix}/namespaces/{namespace}/${type.resource}/{name}` : `${prefix}/${type.resource}/{name}`;
+    const item = type.namespaced
+      ? `${prefix}/namespaces/{namespace}/${type.resource}/{name}`
+      : `${prefix}/${type.resource}/{name}`;
     const gvk = { group: type.group, version, kind: type.kind };
     const operation = (verb: string) => ({
       operationId: `${verb}${type.kind}`,
@@ -51,8 +60,9 @@ export function openApiRoot(registry: ResourceRegistry): object {
   for (const [group, version] of groupVersions(registry)) {
     const document = JSON.stringify(openApiDocument(registry, group, version));
     const hash = createHash('sha512').update(document).digest('hex').slice(0, 32).toUpperCase();
-    paths[pathKey(group, version)] = { serverRelativeURL: `/openapi/v3/${pathKey(group, version)}?hash=${hash}` };
+    paths[pathKey(group, version)] = {
+      serverRelativeURL: `/openapi/v3/${pathKey(group, version)}?hash=${hash}`,
+    };
   }
   return { paths };
 }
-

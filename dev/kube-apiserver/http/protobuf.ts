@@ -20,7 +20,12 @@ interface FieldSpec {
 type MessageSpec = Record<number, FieldSpec>;
 
 const s = (name: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ name, type: 'string', ...extra });
-const message = (name: string, spec: MessageSpec, extra: Partial<FieldSpec> = {}): FieldSpec => ({ name, type: 'message', message: spec, ...extra });
+const message = (name: string, spec: MessageSpec, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  type: 'message',
+  message: spec,
+  ...extra,
+});
 
 const OWNER_REFERENCE: MessageSpec = {
   1: s('kind'),
@@ -44,10 +49,19 @@ const OBJECT_META: MessageSpec = {
   14: s('finalizers', { repeated: true }),
 };
 
-const OBJECT_REFERENCE: MessageSpec = { 1: s('kind'), 2: s('namespace'), 3: s('name'), 4: s('uid'), 5: s('apiVersion') };
+const OBJECT_REFERENCE: MessageSpec = {
+  1: s('kind'),
+  2: s('namespace'),
+  3: s('name'),
+  4: s('uid'),
+  5: s('apiVersion'),
+};
 
 const MESSAGES: Record<string, MessageSpec> = {
-  'v1/Namespace': { 1: message('metadata', OBJECT_META), 2: message('spec', { 1: s('finalizers', { repeated: true }) }) },
+  'v1/Namespace': {
+    1: message('metadata', OBJECT_META),
+    2: message('spec', { 1: s('finalizers', { repeated: true }) }),
+  },
   'v1/Secret': {
     1: message('metadata', OBJECT_META),
     2: { name: 'data', type: 'map', values: 'bytes' },
@@ -136,14 +150,19 @@ function decodeScalar(type: Scalar, reader: Reader): unknown {
     case 'bool':
       return reader.varint() !== 0n;
     case 'time': {
-      const time = decodeMessage(reader.bytes(), { 1: { name: 'seconds', type: 'int' } }) as { seconds?: number };
+      const time = decodeMessage(reader.bytes(), { 1: { name: 'seconds', type: 'int' } }) as {
+        seconds?: number;
+      };
       return new Date((time.seconds ?? 0) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     }
   }
 }
 
 function decodeMapEntry(bytes: Buffer, values: 'string' | 'bytes'): [string, unknown] {
-  const entry = decodeMessage(bytes, { 1: s('key'), 2: { name: 'value', type: values } }) as { key?: string; value?: unknown };
+  const entry = decodeMessage(bytes, { 1: s('key'), 2: { name: 'value', type: values } }) as {
+    key?: string;
+    value?: unknown;
+  };
   return [entry.key ?? '', entry.value ?? ''];
 }
 
@@ -178,7 +197,10 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> {
   const unsupported = () => unsupportedMediaType(['application/json', 'application/yaml']);
   if (!body.subarray(0, 4).equals(MAGIC)) throw unsupported();
-  const envelope = decodeMessage(body.subarray(4), ENVELOPE) as { typeMeta?: { apiVersion?: string; kind?: string }; raw?: string };
+  const envelope = decodeMessage(body.subarray(4), ENVELOPE) as {
+    typeMeta?: { apiVersion?: string; kind?: string };
+    raw?: string;
+  };
   const apiVersion = envelope.typeMeta?.apiVersion ?? '';
   const kind = envelope.typeMeta?.kind ?? '';
   const spec = MESSAGES[`${apiVersion}/${kind}`];

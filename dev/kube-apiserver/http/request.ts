@@ -29,7 +29,10 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
   else if (parts[0] === 'apis' && parts.length >= 4) [group, rest] = [parts[1]!, parts.slice(3)];
   else return undefined;
   const version = parts[0] === 'api' ? parts[1]! : parts[2]!;
-  const namespacedPath = rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && ['status', 'finalize'].includes(rest[2]!));
+  const namespacedPath =
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    !(rest.length === 3 && ['status', 'finalize'].includes(rest[2]!));
   if (namespacedPath) {
     if (rest.length > 5) return undefined;
     return { group, version, namespace: rest[1], resource: rest[2]!, name: rest[3], subresource: rest[4] };
@@ -44,7 +47,8 @@ export async function readBody(request: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new KubeStatusError(413, 'RequestEntityTooLarge', 'the request body is too large');
+    if (size > MAX_BODY_BYTES)
+      throw new KubeStatusError(413, 'RequestEntityTooLarge', 'the request body is too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -53,7 +57,8 @@ export async function readBody(request: IncomingMessage): Promise<Buffer> {
 /** Parses a JSON body, YAML for apply patches, or the few protobuf messages kubectl sends. */
 export function parseBody(body: Buffer, contentType: string | undefined): unknown {
   const mediaType = (contentType ?? '').split(';')[0]!.trim();
-  if (body.length > 0 && mediaType === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(body);
+  if (body.length > 0 && mediaType === 'application/vnd.kubernetes.protobuf')
+    return decodeKubernetesProtobuf(body);
   if (mediaType.includes('protobuf') || mediaType.includes('cbor')) {
     throw unsupportedMediaType(['application/json', 'application/yaml']);
   }

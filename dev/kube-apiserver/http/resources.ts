@@ -6,7 +6,14 @@ import { patchObject, patchTypeOf } from '../api/patch.ts';
 import { badRequest, methodNotAllowed, pathNotFound } from '../errors.ts';
 import { servedVersion } from '../resources/resource-type.ts';
 import type { KubeObject } from '../types.ts';
-import { dryRunOf, fieldValidationOf, integerParam, parseBody, readBody, type ResourcePath } from './request.ts';
+import {
+  dryRunOf,
+  fieldValidationOf,
+  integerParam,
+  parseBody,
+  readBody,
+  type ResourcePath,
+} from './request.ts';
 import { sendJson, wantsTable } from './respond.ts';
 import type { TokenAuthority } from './tokens.ts';
 import { serveWatch, type WatchRegistry } from './watch.ts';
@@ -24,14 +31,32 @@ function tableOf(target: Target, objects: KubeObject[], resourceVersion: string,
   return version.table(objects, { now: api.clock.now(), resourceVersion });
 }
 
-function respondObject(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, code: number, object: KubeObject, warnings: string[] = []): void {
-  const body = wantsTable(request.headers.accept) ? tableOf(target, [object], object.metadata.resourceVersion ?? '', ctx.api) : object;
+function respondObject(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: Target,
+  code: number,
+  object: KubeObject,
+  warnings: string[] = [],
+): void {
+  const body = wantsTable(request.headers.accept)
+    ? tableOf(target, [object], object.metadata.resourceVersion ?? '', ctx.api)
+    : object;
   sendJson(response, code, body, warnings);
 }
 
-function handleGet(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams): void {
+function handleGet(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: Target,
+  path: ResourcePath,
+  query: URLSearchParams,
+): void {
   if (path.name !== undefined) {
-    if (path.subresource !== undefined && path.subresource !== 'status') throw methodNotAllowed('get', target.type);
+    if (path.subresource !== undefined && path.subresource !== 'status')
+      throw methodNotAllowed('get', target.type);
     respondObject(ctx, request, response, target, 200, ctx.api.get(target, path.name));
     return;
   }
@@ -56,8 +81,15 @@ function handleGet(ctx: ResourceContext, request: IncomingMessage, response: Ser
     sendJson(response, 200, { ...table, metadata });
     return;
   }
-  const items = target.type.custom ? list.items : list.items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
-  sendJson(response, 200, { apiVersion: list.items[0]?.apiVersion ?? apiVersionOf(target), kind: target.type.listKind, metadata, items });
+  const items = target.type.custom
+    ? list.items
+    : list.items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+  sendJson(response, 200, {
+    apiVersion: list.items[0]?.apiVersion ?? apiVersionOf(target),
+    kind: target.type.listKind,
+    metadata,
+    items,
+  });
 }
 
 function apiVersionOf(target: Target): string {
@@ -72,9 +104,21 @@ function writeOptions(query: URLSearchParams) {
   };
 }
 
-function handleCreate(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+function handleCreate(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: Target,
+  path: ResourcePath,
+  query: URLSearchParams,
+  body: unknown,
+): void {
   if (path.name !== undefined) {
-    if (path.subresource === 'token' && target.type.resource === 'serviceaccounts' && target.type.group === '') {
+    if (
+      path.subresource === 'token' &&
+      target.type.resource === 'serviceaccounts' &&
+      target.type.group === ''
+    ) {
       sendJson(response, 201, issueToken(ctx, target, path.name, body));
       return;
     }
@@ -86,9 +130,12 @@ function handleCreate(ctx: ResourceContext, request: IncomingMessage, response: 
 
 function issueToken(ctx: ResourceContext, target: Target, name: string, body: unknown): object {
   const account = ctx.api.get(target, name);
-  const spec = ((body as { spec?: { audiences?: string[]; expirationSeconds?: number } } | undefined)?.spec ?? {});
+  const spec =
+    (body as { spec?: { audiences?: string[]; expirationSeconds?: number } } | undefined)?.spec ?? {};
   if (spec.expirationSeconds !== undefined && spec.expirationSeconds < 600) {
-    throw badRequest('spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes');
+    throw badRequest(
+      'spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes',
+    );
   }
   const { token, expiresAtMs } = ctx.tokens.issue({
     namespace: target.namespace!,
@@ -102,25 +149,52 @@ function issueToken(ctx: ResourceContext, target: Target, name: string, body: un
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name, namespace: target.namespace, creationTimestamp: null },
-    spec: { audiences: spec.audiences ?? [], expirationSeconds: spec.expirationSeconds ?? 3600, boundObjectRef: null },
+    spec: {
+      audiences: spec.audiences ?? [],
+      expirationSeconds: spec.expirationSeconds ?? 3600,
+      boundObjectRef: null,
+    },
     status: { token, expirationTimestamp: new Date(expiresAtMs).toISOString().replace(/\.\d+Z$/, 'Z') },
   };
 }
 
 function subresourceOf(target: Target, path: ResourcePath, verb: string): 'status' | undefined {
   if (path.subresource === undefined) return undefined;
-  if (path.subresource === 'status' && (target.type.statusSubresource || target.type.resource === 'namespaces')) return 'status';
+  if (
+    path.subresource === 'status' &&
+    (target.type.statusSubresource || target.type.resource === 'namespaces')
+  )
+    return 'status';
   throw methodNotAllowed(verb, target.type);
 }
 
-function handleUpdate(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+function handleUpdate(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: Target,
+  path: ResourcePath,
+  query: URLSearchParams,
+  body: unknown,
+): void {
   if (path.name === undefined) throw methodNotAllowed('update', target.type);
   const subresource = subresourceOf(target, path, 'update');
-  const { object, warnings } = ctx.api.update(target, path.name, body, { ...writeOptions(query), ...(subresource ? { subresource } : {}) });
+  const { object, warnings } = ctx.api.update(target, path.name, body, {
+    ...writeOptions(query),
+    ...(subresource ? { subresource } : {}),
+  });
   respondObject(ctx, request, response, target, 200, object, warnings);
 }
 
-function handlePatch(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+function handlePatch(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: Target,
+  path: ResourcePath,
+  query: URLSearchParams,
+  body: unknown,
+): void {
   if (path.name === undefined) throw methodNotAllowed('patch', target.type);
   const subresource = subresourceOf(target, path, 'patch');
   const patchType = patchTypeOf(target, request.headers['content-type']);
@@ -143,13 +217,33 @@ function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
   return options;
 }
 
-function handleDelete(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, target: Target, path: ResourcePath, query: URLSearchParams, body: unknown): void {
+function handleDelete(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: Target,
+  path: ResourcePath,
+  query: URLSearchParams,
+  body: unknown,
+): void {
   const options = deleteOptionsOf(query, body);
   if (path.subresource !== undefined) throw methodNotAllowed('delete', target.type);
   if (path.name === undefined) {
-    const list = listObjects(ctx.api, target, { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined });
-    const items = list.items.map((o) => deleteObject(ctx.api, { ...target, namespace: o.metadata.namespace }, o.metadata.name!, options).object);
-    sendJson(response, 200, { apiVersion: apiVersionOf(target), kind: target.type.listKind, metadata: { resourceVersion: String(ctx.api.store.resourceVersion) }, items });
+    const list = listObjects(ctx.api, target, {
+      labelSelector: query.get('labelSelector') ?? undefined,
+      fieldSelector: query.get('fieldSelector') ?? undefined,
+    });
+    const items = list.items.map(
+      (o) =>
+        deleteObject(ctx.api, { ...target, namespace: o.metadata.namespace }, o.metadata.name!, options)
+          .object,
+    );
+    sendJson(response, 200, {
+      apiVersion: apiVersionOf(target),
+      kind: target.type.listKind,
+      metadata: { resourceVersion: String(ctx.api.store.resourceVersion) },
+      items,
+    });
     return;
   }
   const { object, deleted } = deleteObject(ctx.api, target, path.name, options);
@@ -157,19 +251,34 @@ function handleDelete(ctx: ResourceContext, request: IncomingMessage, response: 
     respondObject(ctx, request, response, target, 200, object);
     return;
   }
-  const details = { name: path.name, group: target.type.group, kind: target.type.resource, uid: object.metadata.uid };
+  const details = {
+    name: path.name,
+    group: target.type.group,
+    kind: target.type.resource,
+    uid: object.metadata.uid,
+  };
   sendJson(response, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
 }
 
 /** Serves one request on a resource path. Throws KubeStatusError for the caller to answer. */
-export async function handleResource(ctx: ResourceContext, request: IncomingMessage, response: ServerResponse, path: ResourcePath, query: URLSearchParams): Promise<void> {
+export async function handleResource(
+  ctx: ResourceContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: ResourcePath,
+  query: URLSearchParams,
+): Promise<void> {
   const { type, version } = ctx.api.registry.resolve(path.group, path.version, path.resource);
   if (type.namespaced === false && path.namespace !== undefined) throw pathNotFound();
   const target: Target = { type, version: version.name, namespace: path.namespace };
   const method = request.method ?? 'GET';
   const needsBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
   const body = needsBody ? parseBody(await readBody(request), request.headers['content-type']) : undefined;
-  if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && body === undefined && path.subresource !== 'token') {
+  if (
+    (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
+    body === undefined &&
+    path.subresource !== 'token'
+  ) {
     throw badRequest('the request body is empty');
   }
   switch (method) {

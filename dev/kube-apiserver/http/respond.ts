@@ -3,7 +3,12 @@ import { KubeStatusError, internalError } from '../errors.ts';
 
 /** Writing responses: JSON everywhere (errors included), content negotiation for Tables. */
 
-export function sendJson(response: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+export function sendJson(
+  response: ServerResponse,
+  code: number,
+  body: unknown,
+  warnings: string[] = [],
+): void {
   const text = JSON.stringify(body);
   const headers: Record<string, string | string[]> = {
     'Content-Type': 'application/json',
@@ -16,7 +21,8 @@ export function sendJson(response: ServerResponse, code: number, body: unknown, 
 }
 
 export function sendError(response: ServerResponse, error: unknown): void {
-  const status = error instanceof KubeStatusError ? error : internalError((error as Error)?.message ?? String(error));
+  const status =
+    error instanceof KubeStatusError ? error : internalError((error as Error)?.message ?? String(error));
   if (response.headersSent) {
     response.destroy();
     return;
@@ -26,5 +32,7 @@ export function sendError(response: ServerResponse, error: unknown): void {
 
 /** True when the client asked for `meta.k8s.io/v1` Table output (as kubectl get does). */
 export function wantsTable(accept: string | undefined): boolean {
-  return (accept ?? '').split(',').some((part) => /(^|;)\s*as=Table/.test(part) && /g=meta\.k8s\.io/.test(part));
+  return (accept ?? '')
+    .split(',')
+    .some((part) => /(^|;)\s*as=Table/.test(part) && /g=meta\.k8s\.io/.test(part));
 }

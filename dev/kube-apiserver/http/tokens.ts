@@ -57,7 +57,10 @@ export class TokenAuthority {
       exp,
       iat,
       nbf: iat,
-      'kubernetes.io': { namespace: request.namespace, serviceaccount: { name: request.name, uid: request.uid } },
+      'kubernetes.io': {
+        namespace: request.namespace,
+        serviceaccount: { name: request.name, uid: request.uid },
+      },
     };
     const header = base64url(JSON.stringify({ alg: 'RS256', kid: this.#keyId, typ: 'JWT' }));
     const payload = base64url(JSON.stringify(claims));
@@ -69,7 +72,12 @@ export class TokenAuthority {
   verify(token: string, nowMs: number): TokenClaims | undefined {
     const [header, payload, signature] = token.split('.');
     if (!header || !payload || !signature) return undefined;
-    const valid = verify('sha256', Buffer.from(`${header}.${payload}`), this.#publicKey, Buffer.from(signature, 'base64url'));
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      this.#publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
     if (!valid) return undefined;
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
     return claims.exp * 1000 > nowMs ? claims : undefined;

@@ -56,7 +56,11 @@ function bookmark(target: Target, resourceVersion: number, initialEventsEnd: boo
     resourceVersion: String(resourceVersion),
     ...(initialEventsEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}),
   };
-  const object = { kind: target.type.kind, apiVersion: groupVersion(target.type.group, target.version), metadata };
+  const object = {
+    kind: target.type.kind,
+    apiVersion: groupVersion(target.type.group, target.version),
+    metadata,
+  };
   return `${JSON.stringify({ type: 'BOOKMARK', object })}\n`;
 }
 
@@ -72,7 +76,11 @@ export function serveWatch(
   const timeoutSeconds = integerParam(query, 'timeoutSeconds');
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
   const sendInitialEvents = query.get('sendInitialEvents') === 'true';
-  response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  response.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   response.flushHeaders();
   ctx.watches.add(response);
 
@@ -111,5 +119,6 @@ export function serveWatch(
     };
     timers[0] = setTimeout(tick, ctx.watches.bookmarkIntervalMs);
   }
-  if (timeoutSeconds !== undefined && timeoutSeconds > 0) timers.push(setTimeout(() => response.end(), timeoutSeconds * 1000));
+  if (timeoutSeconds !== undefined && timeoutSeconds > 0)
+    timers.push(setTimeout(() => response.end(), timeoutSeconds * 1000));
 }

@@ -39,14 +39,29 @@ export function resourceTypeFromCrd(crd: KubeObject): ResourceType {
   const versions: ServedVersion[] = [...spec.versions]
     .sort((a, b) => compareKubeVersions(a.name, b.name))
     .map((v) => {
-      const columns = v.additionalPrinterColumns?.length ? v.additionalPrinterColumns : DEFAULT_PRINTER_COLUMNS;
-      const served: ServedVersion = { name: v.name, served: v.served, storage: v.storage, table: crdTableConvertor(columns) };
+      const columns = v.additionalPrinterColumns?.length
+        ? v.additionalPrinterColumns
+        : DEFAULT_PRINTER_COLUMNS;
+      const served: ServedVersion = {
+        name: v.name,
+        served: v.served,
+        storage: v.storage,
+        table: crdTableConvertor(columns),
+      };
       if (v.schema?.openAPIV3Schema) served.schema = v.schema.openAPIV3Schema;
       return served;
     });
   const storage = spec.versions.find((v) => v.storage) ?? spec.versions[0];
   const extraSubresources: SubresourceInfo[] = storage?.subresources?.scale
-    ? [{ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }]
+    ? [
+        {
+          name: 'scale',
+          kind: 'Scale',
+          group: 'autoscaling',
+          version: 'v1',
+          verbs: ['get', 'patch', 'update'],
+        },
+      ]
     : [];
   return {
     group: spec.group,

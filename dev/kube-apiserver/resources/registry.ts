@@ -52,7 +52,8 @@ export class ResourceRegistry {
       let entry = groups.get(type.group);
       if (!entry) groups.set(type.group, (entry = { versions: [], types: [] }));
       entry.types.push(type);
-      for (const v of type.versions) if (v.served && !entry.versions.includes(v.name)) entry.versions.push(v.name);
+      for (const v of type.versions)
+        if (v.served && !entry.versions.includes(v.name)) entry.versions.push(v.name);
     }
     for (const entry of groups.values()) entry.versions.sort(compareKubeVersions);
     return groups;

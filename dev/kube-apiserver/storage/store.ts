@@ -128,7 +128,10 @@ export class VersionedStore {
 
   #stamp(object: KubeObject): KubeObject {
     this.#resourceVersion += 1;
-    const stamped = { ...object, metadata: { ...object.metadata, resourceVersion: String(this.#resourceVersion) } };
+    const stamped = {
+      ...object,
+      metadata: { ...object.metadata, resourceVersion: String(this.#resourceVersion) },
+    };
     return deepFreeze(stamped);
   }
 

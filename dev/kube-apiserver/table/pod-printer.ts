@@ -24,9 +24,7 @@ function isSidecar(container: JsonObject | undefined): boolean {
 }
 
 function conditionIsTrue(pod: KubeObject, type: string): boolean {
-  return objectsAt(pod, 'status', 'conditions').some(
-    (c) => c['type'] === type && c['status'] === 'True',
-  );
+  return objectsAt(pod, 'status', 'conditions').some((c) => c['type'] === type && c['status'] === 'True');
 }
 
 function lastTerminationMs(status: JsonObject): number {
@@ -47,11 +45,9 @@ function terminatedText(terminated: JsonObject): string {
   return signal !== 0 ? `Signal:${signal}` : `ExitCode:${numberAt(terminated, ['exitCode'])}`;
 }
 
-/** Why an init container holds the pod back, or undefined when it no longer does. */
-function initBlocker(status: JsonObject, spec: JsonObject | undefined, index: number, total: number) {
+/** The Status text of the first init container that holds the pod back. */
+function initBlocker(status: JsonObject, index: number, total: number): string {
   const terminated = objectAt(status, 'state', 'terminated');
-  if (terminated && numberAt(terminated, ['exitCode']) === 0) return undefined;
-  if (isSidecar(spec) && status['started'] === true) return undefined;
   if (terminated) return `Init:${terminatedText(terminated)}`;
   const waiting = stringAt(status, 'state', 'waiting', 'reason');
   if (waiting && waiting !== 'PodInitializing') return `Init:${waiting}`;
@@ -66,12 +62,13 @@ function walkInitContainers(pod: KubeObject, progress: PodProgress, sidecars: Po
     const spec = specs.find((c) => c['name'] === status['name']);
     countRestart(progress, status);
     if (isSidecar(spec)) countRestart(sidecars, status);
-    const blocker = initBlocker(status, spec, index, specs.length);
-    if (blocker === undefined) {
-      if (isSidecar(spec) && status['started'] === true && status['ready'] === true) progress.ready++;
+    const terminated = objectAt(status, 'state', 'terminated');
+    if (terminated && numberAt(terminated, ['exitCode']) === 0) continue;
+    if (isSidecar(spec) && status['started'] === true) {
+      if (status['ready'] === true) progress.ready++;
       continue;
     }
-    progress.reason = blocker;
+    progress.reason = initBlocker(status, index, specs.length);
     return true;
   }
   return false;
@@ -152,9 +149,12 @@ function podIp(pod: KubeObject): string {
 function rowConditions(pod: KubeObject): TableRowCondition[] | undefined {
   const phase = stringAt(pod, 'status', 'phase');
   if (phase === 'Succeeded') {
-    return [{ type: 'Completed', status: 'True', reason: phase, message: 'The pod has completed successfully.' }];
+    return [
+      { type: 'Completed', status: 'True', reason: phase, message: 'The pod has completed successfully.' },
+    ];
   }
-  if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: phase, message: 'The pod failed.' }];
+  if (phase === 'Failed')
+    return [{ type: 'Completed', status: 'True', reason: phase, message: 'The pod failed.' }];
   return undefined;
 }
 

@@ -28,7 +28,11 @@ export interface ColumnOptions {
 }
 
 /** A column definition; type defaults to `string`, format to empty, priority to 0. */
-export function column(name: string, description: string, options: ColumnOptions = {}): TableColumnDefinition {
+export function column(
+  name: string,
+  description: string,
+  options: ColumnOptions = {},
+): TableColumnDefinition {
   return {
     name,
     type: options.type ?? 'string',

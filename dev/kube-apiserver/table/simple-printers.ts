@@ -19,7 +19,12 @@ export const namespacePrinter: Printer = {
 export const secretPrinter: Printer = {
   columns: [nameColumn(), column('Type', doc.SECRET_TYPE), column('Data', doc.SECRET_DATA), ageColumn()],
   row: (secret, now) => ({
-    cells: [secret.metadata.name ?? '', stringAt(secret, 'type'), keyCountAt(secret, 'data'), ageOf(secret, now)],
+    cells: [
+      secret.metadata.name ?? '',
+      stringAt(secret, 'type'),
+      keyCountAt(secret, 'data'),
+      ageOf(secret, now),
+    ],
   }),
 };
 

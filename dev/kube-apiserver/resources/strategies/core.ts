@@ -30,7 +30,12 @@ export function validatePodSpec(spec: Json | undefined, path: string): StatusCau
   const names = new Set<string>();
   containers.forEach((c: Json, i) => {
     if (!c['name']) causes.push(cause.required(`${path}.containers[${i}].name`));
-    else if (names.has(String(c['name']))) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${String(c['name'])}"`, field: `${path}.containers[${i}].name` });
+    else if (names.has(String(c['name'])))
+      causes.push({
+        reason: 'FieldValueDuplicate',
+        message: `Duplicate value: "${String(c['name'])}"`,
+        field: `${path}.containers[${i}].name`,
+      });
     names.add(String(c['name']));
     if (!c['image']) causes.push(cause.required(`${path}.containers[${i}].image`));
   });

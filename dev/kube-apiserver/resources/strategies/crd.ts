@@ -48,7 +48,8 @@ export const crdStrategy: ResourceStrategy = {
   },
   prepareForUpdate(crd, previous) {
     defaultNames(crd);
-    const stored = ((previous['status'] as Record<string, unknown> | undefined)?.['storedVersions'] ?? []) as string[];
+    const stored = ((previous['status'] as Record<string, unknown> | undefined)?.['storedVersions'] ??
+      []) as string[];
     const status = establishedStatus(crd, stored);
     const previousConditions = (previous['status'] as Record<string, unknown> | undefined)?.['conditions'];
     if (previousConditions) status['conditions'] = previousConditions;

@@ -18,7 +18,8 @@ const REQUIRED_SECRET_KEYS: Record<string, string[]> = {
 
 function asStringMap(value: unknown, field: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${field} must be a map of strings`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw badRequest(`${field} must be a map of strings`);
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw badRequest(`${field}.${k}: expected a string, got ${JSON.stringify(v)}`);
   }
@@ -45,17 +46,29 @@ function validateKeys(map: Record<string, string> | undefined, field: string): S
     bytes += k.length + v.length;
     if (!KEY_PATTERN.test(k)) {
       causes.push(
-        cause.invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"),
+        cause.invalid(
+          `${field}[${k}]`,
+          k,
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+        ),
       );
     }
   }
   if (bytes > MAX_TOTAL_BYTES) {
-    causes.push({ reason: 'FieldValueTooLong', message: `Too long: must have at most ${MAX_TOTAL_BYTES} bytes`, field });
+    causes.push({
+      reason: 'FieldValueTooLong',
+      message: `Too long: must have at most ${MAX_TOTAL_BYTES} bytes`,
+      field,
+    });
   }
   return causes;
 }
 
-function immutabilityCauses(object: KubeObject, previous: KubeObject | undefined, fields: string[]): StatusCause[] {
+function immutabilityCauses(
+  object: KubeObject,
+  previous: KubeObject | undefined,
+  fields: string[],
+): StatusCause[] {
   if (previous?.['immutable'] !== true) return [];
   const causes: StatusCause[] = [];
   for (const field of fields) {
@@ -63,7 +76,8 @@ function immutabilityCauses(object: KubeObject, previous: KubeObject | undefined
       causes.push(cause.forbidden(field, 'field is immutable when `immutable` is set'));
     }
   }
-  if (object['immutable'] !== true) causes.push(cause.forbidden('immutable', 'field is immutable when `immutable` is set'));
+  if (object['immutable'] !== true)
+    causes.push(cause.forbidden('immutable', 'field is immutable when `immutable` is set'));
   return causes;
 }
 
@@ -90,7 +104,8 @@ export const configMapStrategy: ResourceStrategy = {
     const binaryData = asStringMap(configMap['binaryData'], 'binaryData');
     const causes = [...validateKeys(data, 'data'), ...validateKeys(binaryData, 'binaryData')];
     for (const key of Object.keys(data ?? {})) {
-      if (binaryData?.[key] !== undefined) causes.push(cause.invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
+      if (binaryData?.[key] !== undefined)
+        causes.push(cause.invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
     }
     return [...causes, ...immutabilityCauses(configMap, previous, ['data', 'binaryData'])];
   },

@@ -11,7 +11,8 @@ const GO_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
 function checkMicroTime(value: unknown, field: string): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string' || !MICRO_TIME.test(value)) {
-    const fraction = typeof value === 'string' ? (/(\.\d*)?(Z|[+-].*)$/.exec(value)?.[0] ?? value) : String(value);
+    const fraction =
+      typeof value === 'string' ? (/(\.\d*)?(Z|[+-].*)$/.exec(value)?.[0] ?? value) : String(value);
     throw badRequest(
       `Lease in version "v1" cannot be handled as a Lease: ${field}: parsing time "${String(value)}" as "${GO_LAYOUT}": cannot parse "${fraction}" as ".000000"`,
     );

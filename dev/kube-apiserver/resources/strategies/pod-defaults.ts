@@ -3,7 +3,9 @@
 type Json = Record<string, unknown>;
 
 function defaultContainer(container: Json): void {
-  container['imagePullPolicy'] ??= String(container['image'] ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent';
+  container['imagePullPolicy'] ??= String(container['image'] ?? '').endsWith(':latest')
+    ? 'Always'
+    : 'IfNotPresent';
   container['terminationMessagePath'] ??= '/dev/termination-log';
   container['terminationMessagePolicy'] ??= 'File';
   container['resources'] ??= {};

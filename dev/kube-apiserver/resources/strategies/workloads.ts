@@ -20,7 +20,10 @@ function applyWorkloadDefaults(object: KubeObject): void {
   switch (object.kind) {
     case 'Deployment':
       spec['replicas'] ??= 1;
-      spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+      spec['strategy'] ??= {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+      };
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
       break;
@@ -42,14 +45,20 @@ function applyWorkloadDefaults(object: KubeObject): void {
 function validateSelector(object: KubeObject, previous: KubeObject | undefined): StatusCause[] {
   const spec = specOf(object);
   const selector = spec['selector'] as Json | undefined;
-  if (!selector || (!selector['matchLabels'] && !selector['matchExpressions'])) return [cause.required('spec.selector')];
+  if (!selector || (!selector['matchLabels'] && !selector['matchExpressions']))
+    return [cause.required('spec.selector')];
   const causes: StatusCause[] = [];
   const template = (spec['template'] ?? {}) as Json;
   const labels = ((template['metadata'] as Json | undefined)?.['labels'] ?? {}) as Record<string, string>;
   if (!matchesLabels(labelSelectorFromSpec(selector), labels)) {
-    causes.push(cause.invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
+    causes.push(
+      cause.invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'),
+    );
   }
-  if (previous && JSON.stringify((previous['spec'] as Json | undefined)?.['selector']) !== JSON.stringify(selector)) {
+  if (
+    previous &&
+    JSON.stringify((previous['spec'] as Json | undefined)?.['selector']) !== JSON.stringify(selector)
+  ) {
     causes.push(cause.invalid('spec.selector', selector, 'field is immutable'));
   }
   return causes;
@@ -61,7 +70,10 @@ function validateWorkload(object: KubeObject, previous: KubeObject | undefined):
   if (!template) return [cause.required('spec.template')];
   const replicas = spec['replicas'];
   const causes = validateSelector(object, previous);
-  if (replicas !== undefined && (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))) {
+  if (
+    replicas !== undefined &&
+    (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))
+  ) {
     causes.push(cause.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'));
   }
   return [...causes, ...validatePodSpec(template['spec'] as Json | undefined, 'spec.template.spec')];
