@@ -125,6 +125,11 @@ export class ObjectApi {
     let warnings: string[] = [];
     if (options.subresource === 'status') {
       next = withStatus(current, incoming['status']);
+      // Like the apps status strategies: annotations travel with a status update (the Deployment
+      // controller records `deployment.kubernetes.io/revision` that way without a new generation).
+      if (type.generation === 'spec-or-annotations' && incoming.metadata.annotations !== undefined) {
+        next.metadata = { ...next.metadata, annotations: incoming.metadata.annotations };
+      }
       ({ object: next, warnings } = admit(type, version, next, options.fieldValidation ?? 'Ignore'));
     } else {
       next = carryServerFields(incoming, current);

@@ -278,9 +278,7 @@ describe('Deployment controller', () => {
     ]);
   });
 
-  // Skipped until the API's Deployment status subresource keeps metadata.annotations from the
-  // request, as the real deploymentStatusStrategy does: the controller writes the annotation there.
-  it.skip('sets the revision annotation on the Deployment without bumping its generation', async () => {
+  it('sets the revision annotation on the Deployment without bumping its generation', async () => {
     t.client.create(DEPLOYMENTS, deploymentManifest({ name: 'web', replicas: 1 }));
     await t.run(200);
     const deploy = deploymentNamed('web');

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 
 /**
  * Bearer tokens: a static admin token (what the kubeconfig carries) and ServiceAccount tokens
@@ -85,7 +85,7 @@ export class TokenAuthority {
 
   /** `/openid/v1/jwks`: the public key that verifies ServiceAccount tokens. */
   jwks(): object {
-    const jwk = createPublicKey(this.#publicKey).export({ format: 'jwk' });
+    const jwk = this.#publicKey.export({ format: 'jwk' });
     return { keys: [{ ...jwk, kid: this.#keyId, alg: 'RS256', use: 'sig' }] };
   }
 
