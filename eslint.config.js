@@ -26,7 +26,10 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'Only src/config/ reads the environment.' },
         { object: 'process', property: 'argv', message: 'Only src/config/ reads argv.' },
       ],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/dev/**'], message: 'src/ never imports dev/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/dev/**'], message: 'src/ never imports dev/.' }] },
+      ],
     },
   },
 );

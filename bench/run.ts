@@ -1,4 +1,5 @@
 import { kubeApiServerBenchmarks } from './kube-apiserver.ts';
+import { keyVaultBenchmarks } from './keyvault.ts';
 
 /**
  * `npm run bench [-- NAME…]`: runs the benchmarks (all, or those named) one after another and
@@ -10,7 +11,7 @@ export interface Benchmark {
   run(): Promise<Record<string, number | string>>;
 }
 
-const benchmarks: Benchmark[] = [...kubeApiServerBenchmarks];
+const benchmarks: Benchmark[] = [...kubeApiServerBenchmarks, ...keyVaultBenchmarks];
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = requested.filter((name) => !benchmarks.some((b) => b.name === name));

@@ -23,27 +23,42 @@ afterAll(() => {
 
 async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
   const home = tempDir();
-  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], {
-    env: { ...process.env, HOME: home },
-  });
+  const { stdout } = await run(
+    'kubectl',
+    ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args],
+    {
+      env: { ...process.env, HOME: home },
+    },
+  );
   return stdout;
 }
 
 describe('kvsync-dev kube-apiserver', () => {
   it('prints one ready line with its URL and kubeconfig, serves kubectl, and stops on SIGTERM', async () => {
     const kubeconfigPath = join(tempDir(), 'kubeconfig');
-    const server = await startProcess(node, [join(root, 'bin/kvsync-dev.js'), 'kube-apiserver', '--port', '0', '--kubeconfig', kubeconfigPath], {
-      ready: (line) => line.startsWith('{'),
-    });
+    const server = await startProcess(
+      node,
+      [join(root, 'bin/kvsync-dev.js'), 'kube-apiserver', '--port', '0', '--kubeconfig', kubeconfigPath],
+      {
+        ready: (line) => line.startsWith('{'),
+      },
+    );
     const ready = JSON.parse(server.firstLine) as { ready: boolean; url: string; kubeconfig: string };
     expect(ready).toMatchObject({ ready: true, kubeconfig: kubeconfigPath });
     expect(ready.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(await kubectl(kubeconfigPath, 'get', 'namespace', 'default', '-o', 'name')).toBe('namespace/default\n');
+    expect(await kubectl(kubeconfigPath, 'get', 'namespace', 'default', '-o', 'name')).toBe(
+      'namespace/default\n',
+    );
     expect(await server.stop()).toBe(0);
   });
 
   it('rejects a bad port with exit code 2 and a message', async () => {
-    const failure = await run(node, [join(root, 'bin/kvsync-dev.js'), 'kube-apiserver', '--port', 'nope']).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(node, [
+      join(root, 'bin/kvsync-dev.js'),
+      'kube-apiserver',
+      '--port',
+      'nope',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('--port must be a number');
   });
@@ -52,11 +67,16 @@ describe('kvsync-dev kube-apiserver', () => {
 describe('npm start (the sandbox)', () => {
   it('writes .kvsync/sandbox.json with a working kubeconfig, and removes it when stopped', async () => {
     const cwd = tempDir();
-    const sandbox = await startProcess(node, [join(root, 'dev/sandbox/main.ts')], { cwd, ready: (line) => line.startsWith('Stop with') });
+    const sandbox = await startProcess(node, [join(root, 'dev/sandbox/main.ts')], {
+      cwd,
+      ready: (line) => line.startsWith('Stop with'),
+    });
     const file = join(cwd, '.kvsync', 'sandbox.json');
     const endpoints = JSON.parse(readFileSync(file, 'utf8')) as { kubeconfig: string; kubernetesUrl: string };
     expect(endpoints.kubernetesUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(await kubectl(endpoints.kubeconfig, 'get', 'namespaces', '-o', 'name')).toContain('namespace/kube-system');
+    expect(await kubectl(endpoints.kubeconfig, 'get', 'namespaces', '-o', 'name')).toContain(
+      'namespace/kube-system',
+    );
     expect(await sandbox.stop()).toBe(0);
     expect(existsSync(file)).toBe(false);
   });

@@ -13,7 +13,11 @@ export interface Started {
 }
 
 /** Spawns `command` and resolves once a stdout line satisfies `ready`; rejects if it exits first. */
-export function startProcess(command: string, args: string[], options: { cwd?: string; ready: (line: string) => boolean }): Promise<Started> {
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; ready: (line: string) => boolean },
+): Promise<Started> {
   const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -32,6 +36,8 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
         },
       });
     });
-    void exited.then((code) => reject(new Error(`${command} exited with ${code} before it was ready: ${stderr}`)));
+    void exited.then((code) =>
+      reject(new Error(`${command} exited with ${code} before it was ready: ${stderr}`)),
+    );
   });
 }

@@ -68,23 +68,24 @@ export function listObjects(api: ObjectApi, target: Target, options: ListOptions
   const namespace = type.namespaced ? target.namespace : undefined;
   const filter = buildFilter(type, namespace, options);
   const resourceVersion = String(api.store.resourceVersion);
-  let items = api.store
+  // Filter and order on shallow views of the (frozen) stored objects; copy only what is returned.
+  const view = (stored: KubeObject): KubeObject => (type.fromStorage ? type.fromStorage(stored) : stored);
+  const after = options.continue ? decodeContinue(options.continue).after : undefined;
+  const matching = api.store
     .list(type.bucket, namespace)
-    .map((stored) => toServed(type, version, stored))
-    .filter(filter)
-    .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  if (options.continue) {
-    const { after } = decodeContinue(options.continue);
-    items = items.filter((o) => sortKey(o) > after);
-  }
+    .map((stored) => ({ stored, key: sortKey(stored) }))
+    .filter(({ stored, key }) => (after === undefined || key > after) && filter(view(stored)))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const limit = options.limit ?? 0;
-  if (limit <= 0 || items.length <= limit) return { items, resourceVersion };
-  const page = items.slice(0, limit);
-  const token: ContinueToken = { rv: resourceVersion, after: sortKey(page[page.length - 1]!) };
+  const paged = limit > 0 && matching.length > limit;
+  const selected = paged ? matching.slice(0, limit) : matching;
+  const items = selected.map(({ stored }) => toServed(type, version, stored));
+  if (!paged) return { items, resourceVersion };
+  const token: ContinueToken = { rv: resourceVersion, after: selected[selected.length - 1]!.key };
   return {
-    items: page,
+    items,
     resourceVersion,
     continue: Buffer.from(JSON.stringify(token)).toString('base64url'),
-    remainingItemCount: items.length - limit,
+    remainingItemCount: matching.length - limit,
   };
 }

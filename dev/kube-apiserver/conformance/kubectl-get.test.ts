@@ -163,6 +163,9 @@ describe('kubectl get', () => {
     const watch = env.kubectl.start(['get', 'es', name, '-w', '--request-timeout=20s', '-v=6']);
     try {
       await watch.waitForOutput(new RegExp(`^NAME .*\\n${name} `, 'm'));
+      // kubectl prints the row from a GET, then opens the watch: change the object only once the
+      // watch is open (-v=6 logs it), or the change may land between the two and never be shown.
+      await watch.waitForOutput(/watch=true.* 200 OK/, { stream: 'stderr' });
       await mergePatch(env.server, esPath('default', name), { spec: { refreshInterval: '7m30s' } });
       const output = await watch.waitForOutput(/7m30s/);
       expect(output.split('\n').filter((line) => line.startsWith(name)).length).toBeGreaterThanOrEqual(2);
