@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startDevKeyVault } from '../keyvault/dev-emulator.ts';
 import { startKubeApiServer } from '../kube-apiserver/index.ts';
 
 /**
- * `npm start`: the local sandbox. Today it runs the Kubernetes API emulator; the Key Vault
- * emulator, the operator and the dashboard join it as they land. It writes `.kvsync/sandbox.json`
+ * `npm start`: the local sandbox. Today it runs the Kubernetes API emulator and the Key Vault
+ * emulator (open mode, vault `our-vault`); the operator and the dashboard join it as they land. It writes `.kvsync/sandbox.json`
  * (the contract in DESIGN.md) and stops everything it started on SIGINT/SIGTERM.
  */
 
@@ -16,7 +17,23 @@ async function main(): Promise<void> {
   const kube = await startKubeApiServer({ port: 0, kubeconfigPath: kubeconfig });
   const caFile = join(STATE_DIR, 'kube-ca.pem');
   writeFileSync(caFile, kube.caPem);
-  const sandbox = { kubeconfig, kubernetesUrl: kube.url, kubernetesCaFile: caFile };
+  const vault = await startDevKeyVault({
+    vaults: ['our-vault'],
+    dir: join(STATE_DIR, 'keyvault'),
+    open: true,
+  });
+  const sandbox = {
+    kubeconfig,
+    kubernetesUrl: kube.url,
+    kubernetesCaFile: caFile,
+    vaults: vault.vaults,
+    azureVaultUrls: vault.azureVaultUrls,
+    caFile: vault.caFile,
+    imdsEndpoint: vault.imdsEndpoint,
+    authorityHost: vault.authorityHost,
+    tenantId: vault.tenantId,
+    keyVaultAdminUrl: vault.adminUrl,
+  };
   const sandboxFile = join(STATE_DIR, 'sandbox.json');
   writeFileSync(sandboxFile, `${JSON.stringify(sandbox, null, 2)}\n`);
 
@@ -25,6 +42,8 @@ async function main(): Promise<void> {
       'kvsync sandbox is running.',
       `  Kubernetes API  ${kube.url}`,
       `  kubeconfig      ${kubeconfig}`,
+      ...Object.entries(vault.vaults).map(([name, url]) => `  Key Vault       ${name}: ${url}`),
+      `  IMDS            ${vault.imdsEndpoint}`,
       `  endpoints       ${sandboxFile}`,
       '',
       `Try:  KUBECONFIG=${kubeconfig} kubectl get namespaces`,
@@ -37,7 +56,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    kube.close().finally(() => {
+    Promise.allSettled([kube.close(), vault.close()]).finally(() => {
       rmSync(sandboxFile, { force: true });
       process.exit(0);
     });

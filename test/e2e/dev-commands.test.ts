@@ -72,8 +72,23 @@ describe('npm start (the sandbox)', () => {
       ready: (line) => line.startsWith('Stop with'),
     });
     const file = join(cwd, '.kvsync', 'sandbox.json');
-    const endpoints = JSON.parse(readFileSync(file, 'utf8')) as { kubeconfig: string; kubernetesUrl: string };
+    const endpoints = JSON.parse(readFileSync(file, 'utf8')) as {
+      kubeconfig: string;
+      kubernetesUrl: string;
+      vaults: Record<string, string>;
+      caFile: string;
+      imdsEndpoint: string;
+    };
     expect(endpoints.kubernetesUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(endpoints.vaults['our-vault']).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(readFileSync(endpoints.caFile, 'utf8')).toContain('BEGIN CERTIFICATE');
+    const imds = await fetch(
+      `${endpoints.imdsEndpoint}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net`,
+      {
+        headers: { Metadata: 'true' },
+      },
+    );
+    expect(((await imds.json()) as { token_type: string }).token_type).toBe('Bearer');
     expect(await kubectl(endpoints.kubeconfig, 'get', 'namespaces', '-o', 'name')).toContain(
       'namespace/kube-system',
     );
