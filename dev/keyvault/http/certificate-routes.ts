@@ -11,7 +11,7 @@ import { VaultError } from '../vault/errors.ts';
 import type { CertificateVersion, Deleted, Versioned } from '../vault/model.ts';
 import { findDeleted, findLive, sortedDeleted, sortedLive } from '../vault/table.ts';
 import { pageOf, pageRequest } from './paging.ts';
-import type { Reply, RequestContext, Route } from './routes.ts';
+import { NAME, route, type Reply, type RequestContext, type Route } from './routes.ts';
 import { attributesWire } from './wire.ts';
 
 /** The certificates data plane: create (self-signed), import, get, policy, list, delete/recover/purge. */
@@ -206,25 +206,6 @@ function purgeDeleted(context: RequestContext): Reply {
   purgeCertificate(context.vault, context.params[0]!);
   return { status: 204 };
 }
-
-const NAME = '([^/]+)';
-const route = (
-  method: Route['method'],
-  path: string,
-  operation: string,
-  permission: Route['permission'],
-  handle: Route['handle'],
-  mutates: boolean,
-  named = true,
-): Route => ({
-  method,
-  pattern: new RegExp(`^${path}/?$`, 'i'),
-  operation,
-  permission,
-  mutates,
-  handle,
-  ...(named ? { nameParam: 0 } : {}),
-});
 
 /** Certificate routes, in matching order. */
 export const CERTIFICATE_ROUTES: readonly Route[] = [

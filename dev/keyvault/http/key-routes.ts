@@ -11,7 +11,7 @@ import {
 } from '../vault/table.ts';
 import { badParameter } from '../vault/errors.ts';
 import { pageOf, pageRequest } from './paging.ts';
-import type { Reply, RequestContext, Route } from './routes.ts';
+import { NAME, route, type Reply, type RequestContext, type Route } from './routes.ts';
 import { attributesWire } from './wire.ts';
 
 /** The keys data plane: create, import, get, update, list, delete/recover/purge (reference §3). */
@@ -177,25 +177,6 @@ function purgeDeleted(context: RequestContext): Reply {
   purge(context.vault.keys, 'Key', context.params[0]!);
   return { status: 204 };
 }
-
-const NAME = '([^/]+)';
-const route = (
-  method: Route['method'],
-  path: string,
-  operation: string,
-  permission: Route['permission'],
-  handle: Route['handle'],
-  mutates: boolean,
-  named = true,
-): Route => ({
-  method,
-  pattern: new RegExp(`^${path}/?$`, 'i'),
-  operation,
-  permission,
-  mutates,
-  handle,
-  ...(named ? { nameParam: 0 } : {}),
-});
 
 /** Key routes, in matching order. */
 export const KEY_ROUTES: readonly Route[] = [

@@ -65,3 +65,27 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
   }
   return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'not-found' };
 }
+
+/** A path segment that captures an object name. */
+export const NAME = '([^/]+)';
+
+/** Builds a route whose path matches with or without a trailing slash; `named` routes capture the object name first. */
+export function route(
+  method: Route['method'],
+  path: string,
+  operation: string,
+  permission: Route['permission'],
+  handle: Route['handle'],
+  mutates: boolean,
+  named = true,
+): Route {
+  return {
+    method,
+    pattern: new RegExp(`^${path}/?$`, 'i'),
+    operation,
+    permission,
+    mutates,
+    handle,
+    ...(named ? { nameParam: 0 } : {}),
+  };
+}
