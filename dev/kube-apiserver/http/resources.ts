@@ -31,11 +31,19 @@ function tableOf(target: Target, objects: KubeObject[], resourceVersion: string,
   return version.table(objects, { now: api.clock.now(), resourceVersion });
 }
 
+/** One request on a resource path, as every handler receives it. */
+interface Call {
+  ctx: ResourceContext;
+  request: IncomingMessage;
+  response: ServerResponse;
+  target: Target;
+  path: ResourcePath;
+  query: URLSearchParams;
+  body: unknown;
+}
+
 function respondObject(
-  ctx: ResourceContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: Target,
+  { ctx, request, response, target }: Call,
   code: number,
   object: KubeObject,
   warnings: string[] = [],
@@ -46,18 +54,12 @@ function respondObject(
   sendJson(response, code, body, warnings);
 }
 
-function handleGet(
-  ctx: ResourceContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: Target,
-  path: ResourcePath,
-  query: URLSearchParams,
-): void {
+function handleGet(call: Call): void {
+  const { ctx, request, response, target, path, query } = call;
   if (path.name !== undefined) {
     if (path.subresource !== undefined && path.subresource !== 'status')
       throw methodNotAllowed('get', target.type);
-    respondObject(ctx, request, response, target, 200, ctx.api.get(target, path.name));
+    respondObject(call, 200, ctx.api.get(target, path.name));
     return;
   }
   const watch = query.get('watch');
@@ -104,15 +106,8 @@ function writeOptions(query: URLSearchParams) {
   };
 }
 
-function handleCreate(
-  ctx: ResourceContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: Target,
-  path: ResourcePath,
-  query: URLSearchParams,
-  body: unknown,
-): void {
+function handleCreate(call: Call): void {
+  const { ctx, response, target, path, query, body } = call;
   if (path.name !== undefined) {
     if (
       path.subresource === 'token' &&
@@ -125,7 +120,7 @@ function handleCreate(
     throw methodNotAllowed('create', target.type);
   }
   const { object, warnings } = ctx.api.create(target, body, writeOptions(query));
-  respondObject(ctx, request, response, target, 201, object, warnings);
+  respondObject(call, 201, object, warnings);
 }
 
 function issueToken(ctx: ResourceContext, target: Target, name: string, body: unknown): object {
@@ -168,40 +163,26 @@ function subresourceOf(target: Target, path: ResourcePath, verb: string): 'statu
   throw methodNotAllowed(verb, target.type);
 }
 
-function handleUpdate(
-  ctx: ResourceContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: Target,
-  path: ResourcePath,
-  query: URLSearchParams,
-  body: unknown,
-): void {
+function handleUpdate(call: Call): void {
+  const { ctx, target, path, query, body } = call;
   if (path.name === undefined) throw methodNotAllowed('update', target.type);
   const subresource = subresourceOf(target, path, 'update');
   const { object, warnings } = ctx.api.update(target, path.name, body, {
     ...writeOptions(query),
     ...(subresource ? { subresource } : {}),
   });
-  respondObject(ctx, request, response, target, 200, object, warnings);
+  respondObject(call, 200, object, warnings);
 }
 
-function handlePatch(
-  ctx: ResourceContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: Target,
-  path: ResourcePath,
-  query: URLSearchParams,
-  body: unknown,
-): void {
+function handlePatch(call: Call): void {
+  const { ctx, request, target, path, query, body } = call;
   if (path.name === undefined) throw methodNotAllowed('patch', target.type);
   const subresource = subresourceOf(target, path, 'patch');
   const patchType = patchTypeOf(target, request.headers['content-type']);
   const force = query.get('force') === 'true';
   const options = { ...writeOptions(query), force, ...(subresource ? { subresource } : {}) };
   const { object, warnings, created } = patchObject(ctx.api, target, path.name, patchType, body, options);
-  respondObject(ctx, request, response, target, created ? 201 : 200, object, warnings);
+  respondObject(call, created ? 201 : 200, object, warnings);
 }
 
 function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
@@ -217,15 +198,8 @@ function deleteOptionsOf(query: URLSearchParams, body: unknown): DeleteOptions {
   return options;
 }
 
-function handleDelete(
-  ctx: ResourceContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: Target,
-  path: ResourcePath,
-  query: URLSearchParams,
-  body: unknown,
-): void {
+function handleDelete(call: Call): void {
+  const { ctx, response, target, path, query, body } = call;
   const options = deleteOptionsOf(query, body);
   if (path.subresource !== undefined) throw methodNotAllowed('delete', target.type);
   if (path.name === undefined) {
@@ -248,7 +222,7 @@ function handleDelete(
   }
   const { object, deleted } = deleteObject(ctx.api, target, path.name, options);
   if (!deleted || target.type.returnDeletedObject) {
-    respondObject(ctx, request, response, target, 200, object);
+    respondObject(call, 200, object);
     return;
   }
   const details = {
@@ -281,17 +255,18 @@ export async function handleResource(
   ) {
     throw badRequest('the request body is empty');
   }
+  const call: Call = { ctx, request, response, target, path, query, body };
   switch (method) {
     case 'GET':
-      return handleGet(ctx, request, response, target, path, query);
+      return handleGet(call);
     case 'POST':
-      return handleCreate(ctx, request, response, target, path, query, body);
+      return handleCreate(call);
     case 'PUT':
-      return handleUpdate(ctx, request, response, target, path, query, body);
+      return handleUpdate(call);
     case 'PATCH':
-      return handlePatch(ctx, request, response, target, path, query, body);
+      return handlePatch(call);
     case 'DELETE':
-      return handleDelete(ctx, request, response, target, path, query, body);
+      return handleDelete(call);
     default:
       throw methodNotAllowed(method.toLowerCase(), type);
   }
