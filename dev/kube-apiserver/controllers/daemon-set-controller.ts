@@ -1,11 +1,10 @@
 import type { LocalClient } from '../api/local-client.ts';
-import type { StoreEvent } from '../storage/store.ts';
 import type { KubeObject } from '../types.ts';
 import type { ControllerClock } from './clock.ts';
-import { objectKey, splitKey, type Controller, type ReconcileResult } from './controller.ts';
+import { splitKey, type Controller, type ReconcileResult } from './controller.ts';
+import { podOwnerController } from './pod-owner-controller.ts';
 import { CONTROLLER_REVISION_HASH_LABEL } from './stateful-set-controller.ts';
 import {
-  controllerKey,
   controllerReference,
   earliest,
   excessFailedPods,
@@ -37,21 +36,12 @@ export const POD_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 
 /** Creates the DaemonSet controller. */
 export function createDaemonSetController(client: LocalClient, clock: ControllerClock): Controller {
-  const dsBucket = client.target(RESOURCE.daemonSets).type.bucket;
-  const podBucket = client.target(RESOURCE.pods).type.bucket;
-  return {
+  return podOwnerController(client, {
     name: 'daemonset',
-    keysFor(event: StoreEvent) {
-      const { object } = event;
-      if (event.bucket === dsBucket)
-        return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
-      const owner = event.bucket === podBucket ? controllerKey(object, 'DaemonSet') : undefined;
-      return owner ? [owner] : [];
-    },
-    initialKeys: () =>
-      client.list(RESOURCE.daemonSets).map((d) => objectKey(d.metadata.namespace, d.metadata.name)),
+    resource: RESOURCE.daemonSets,
+    kind: 'DaemonSet',
     reconcile: (key) => syncDaemonSet(client, clock, key),
-  };
+  });
 }
 
 function syncDaemonSet(client: LocalClient, clock: ControllerClock, key: string): ReconcileResult {

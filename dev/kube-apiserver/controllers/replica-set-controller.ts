@@ -1,10 +1,9 @@
 import type { LocalClient } from '../api/local-client.ts';
-import type { StoreEvent } from '../storage/store.ts';
 import type { KubeObject } from '../types.ts';
 import type { ControllerClock } from './clock.ts';
-import { objectKey, splitKey, type Controller, type ReconcileResult } from './controller.ts';
+import { splitKey, type Controller, type ReconcileResult } from './controller.ts';
+import { podOwnerController } from './pod-owner-controller.ts';
 import {
-  controllerKey,
   controllerReference,
   desiredReplicas,
   earliest,
@@ -34,22 +33,12 @@ import {
 
 /** Creates the ReplicaSet controller. */
 export function createReplicaSetController(client: LocalClient, clock: ControllerClock): Controller {
-  const rsBucket = client.target(RESOURCE.replicaSets).type.bucket;
-  const podBucket = client.target(RESOURCE.pods).type.bucket;
-  return {
+  return podOwnerController(client, {
     name: 'replicaset',
-    keysFor(event: StoreEvent) {
-      const { object } = event;
-      if (event.bucket === rsBucket)
-        return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
-      if (event.bucket !== podBucket) return [];
-      const owner = controllerKey(object, 'ReplicaSet');
-      return owner ? [owner] : [];
-    },
-    initialKeys: () =>
-      client.list(RESOURCE.replicaSets).map((rs) => objectKey(rs.metadata.namespace, rs.metadata.name)),
+    resource: RESOURCE.replicaSets,
+    kind: 'ReplicaSet',
     reconcile: (key) => syncReplicaSet(client, clock, key),
-  };
+  });
 }
 
 function syncReplicaSet(client: LocalClient, clock: ControllerClock, key: string): ReconcileResult {

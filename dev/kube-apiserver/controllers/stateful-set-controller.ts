@@ -1,10 +1,9 @@
 import type { LocalClient } from '../api/local-client.ts';
-import type { StoreEvent } from '../storage/store.ts';
 import type { KubeObject } from '../types.ts';
 import type { ControllerClock } from './clock.ts';
-import { objectKey, splitKey, type Controller, type ReconcileResult } from './controller.ts';
+import { splitKey, type Controller, type ReconcileResult } from './controller.ts';
+import { podOwnerController } from './pod-owner-controller.ts';
 import {
-  controllerKey,
   controllerReference,
   desiredReplicas,
   earliest,
@@ -39,21 +38,12 @@ export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
 /** Creates the StatefulSet controller. */
 export function createStatefulSetController(client: LocalClient, clock: ControllerClock): Controller {
-  const stsBucket = client.target(RESOURCE.statefulSets).type.bucket;
-  const podBucket = client.target(RESOURCE.pods).type.bucket;
-  return {
+  return podOwnerController(client, {
     name: 'statefulset',
-    keysFor(event: StoreEvent) {
-      const { object } = event;
-      if (event.bucket === stsBucket)
-        return event.type === 'DELETED' ? [] : [objectKey(object.metadata.namespace, object.metadata.name)];
-      const owner = event.bucket === podBucket ? controllerKey(object, 'StatefulSet') : undefined;
-      return owner ? [owner] : [];
-    },
-    initialKeys: () =>
-      client.list(RESOURCE.statefulSets).map((s) => objectKey(s.metadata.namespace, s.metadata.name)),
+    resource: RESOURCE.statefulSets,
+    kind: 'StatefulSet',
     reconcile: (key) => syncStatefulSet(client, clock, key),
-  };
+  });
 }
 
 interface SetState {
