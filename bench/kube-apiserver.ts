@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { startKubeApiServer, type KubeApiServer } from '../dev/kube-apiserver/index.ts';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { Benchmark } from './run.ts';
 import { BenchClient } from './https-client.ts';
 
@@ -45,23 +46,41 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-async function withServer<T>(run: (server: KubeApiServer, client: BenchClient) => Promise<T>): Promise<T> {
-  const server = await startKubeApiServer({ port: 0, controllers: false });
-  const client = new BenchClient(server.url, server.caPem, server.token, CONCURRENCY);
+interface ServerHandle {
+  worker: Worker;
+  /** Sends a message and resolves with the worker's next reply. */
+  ask(message: object): Promise<unknown>;
+}
+
+/** Runs `run` against an emulator in its own worker thread (its own event loop, like a separate server). */
+async function withServer<T>(run: (server: ServerHandle, client: BenchClient) => Promise<T>): Promise<T> {
+  const worker = new Worker(new URL('./kube-apiserver-worker.ts', import.meta.url));
+  const [ready] = (await once(worker, 'message')) as [{ url: string; caPem: string; token: string }];
+  const ask = async (message: object) => {
+    worker.postMessage(message);
+    return ((await once(worker, 'message')) as unknown[])[0];
+  };
+  const client = new BenchClient(ready.url, ready.caPem, ready.token, CONCURRENCY);
   try {
-    return await run(server, client);
+    return await run({ worker, ask }, client);
   } finally {
     client.close();
-    await server.close();
+    worker.postMessage({ close: true });
+    await once(worker, 'exit');
   }
+}
+
+async function currentResourceVersion(client: BenchClient): Promise<string> {
+  const { text } = await client.send('GET', '/api/v1/namespaces/default/configmaps?limit=1');
+  return (JSON.parse(text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
 }
 
 const writes: Benchmark = {
   name: 'kube-apiserver-writes',
   run: () =>
-    withServer(async (server, client) => {
+    withServer(async (_server, client) => {
       const baselineMs = await writeAll(client, 'baseline');
-      const rv = String(server.cluster.store.resourceVersion);
+      const rv = await currentResourceVersion(client);
       const watchers = Array.from({ length: WATCHERS }, () =>
         client.watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`),
       );
@@ -87,14 +106,7 @@ const list: Benchmark = {
   name: 'kube-apiserver-list',
   run: () =>
     withServer(async (server, client) => {
-      for (let i = 0; i < LIST_OBJECTS; i++) {
-        server.cluster.client.create('configmaps', {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: `cm-${i}`, namespace: 'default', labels: { app: `app-${i % 10}` } },
-          data: { key: `value-${i}` },
-        });
-      }
+      await server.ask({ seed: LIST_OBJECTS });
       const timings: number[] = [];
       let bytes = 0;
       for (let round = 0; round < 5; round++) {
