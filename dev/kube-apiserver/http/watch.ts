@@ -84,16 +84,29 @@ export function serveWatch(
   response.flushHeaders();
   ctx.watches.add(response);
 
+  // Events of one burst of writes leave in one TLS record: cork on the first, uncork after the tick.
+  let corked = false;
+  const send = (line: string) => {
+    if (!corked) {
+      corked = true;
+      response.cork();
+      setImmediate(() => {
+        corked = false;
+        response.uncork();
+      });
+    }
+    response.write(line);
+  };
   const write = (event: WatchEvent) => {
     if (!asTable) {
-      response.write(eventLine(event));
+      send(eventLine(event));
       return;
     }
     const table = servedVersion(target.type, target.version)!.table([event.object], {
       now: ctx.api.clock.now(),
       resourceVersion: event.object.metadata.resourceVersion ?? '',
     });
-    response.write(`${JSON.stringify({ type: event.type, object: table })}\n`);
+    send(`${JSON.stringify({ type: event.type, object: table })}\n`);
   };
 
   let subscription: WatchSubscription | undefined;
