@@ -8,17 +8,13 @@ import {
   type StoredCertificate,
 } from '../vault/certificates.ts';
 import { VaultError } from '../vault/errors.ts';
-import type { CertificateVersion, Deleted, Versioned } from '../vault/model.ts';
+import { latest, type CertificateVersion, type Deleted, type Versioned } from '../vault/model.ts';
 import { findDeleted, findLive, sortedDeleted, sortedLive } from '../vault/table.ts';
 import { pageOf, pageRequest } from './paging.ts';
 import { NAME, route, type Reply, type RequestContext, type Route } from './routes.ts';
 import { attributesWire } from './wire.ts';
 
 /** The certificates data plane: create (self-signed), import, get, policy, list, delete/recover/purge. */
-
-function current(object: Versioned<CertificateVersion>): CertificateVersion {
-  return object.versions[object.versions.length - 1]!;
-}
 
 function policyWire(baseUrl: string, name: string, version: CertificateVersion): Record<string, unknown> {
   return { id: `${baseUrl}/certificates/${name}/policy`, ...version.policy };
@@ -41,7 +37,7 @@ export function certificateBundle(
     attributes: attributesWire(version.attributes),
     ...(version.tags ? { tags: version.tags } : {}),
     ...(contentType ? { contentType } : {}),
-    ...(version === current(object) ? { policy: policyWire(baseUrl, name, version) } : {}),
+    ...(version === latest(object) ? { policy: policyWire(baseUrl, name, version) } : {}),
   };
 }
 
@@ -118,14 +114,14 @@ async function importing(context: RequestContext): Promise<Reply> {
 
 function pending(context: RequestContext): Reply {
   const object = findLive(context.vault.certificates, 'Certificate', context.params[0]!);
-  if (!current(object).createdByRequest)
+  if (!latest(object).createdByRequest)
     throw new VaultError(404, 'PendingCertificateNotFound', `Pending certificate not found: ${object.name}`);
   return { status: 200, body: operationWire(context.baseUrl, object.name) };
 }
 
 function policy(context: RequestContext): Reply {
   const object = findLive(context.vault.certificates, 'Certificate', context.params[0]!);
-  return { status: 200, body: policyWire(context.baseUrl, object.name, current(object)) };
+  return { status: 200, body: policyWire(context.baseUrl, object.name, latest(object)) };
 }
 
 function get(context: RequestContext): Reply {
@@ -137,7 +133,7 @@ function list(context: RequestContext): Reply {
   const page = pageOf(
     sortedLive(context.vault.certificates),
     (object) => object.name.toLowerCase(),
-    (object) => certificateItem(context.baseUrl, object.name, current(object), false),
+    (object) => certificateItem(context.baseUrl, object.name, latest(object), false),
     pageRequest(context.searchParams),
     `${context.baseUrl}/certificates`,
     context.apiVersion,
@@ -164,7 +160,7 @@ function deletedBundle(
 ): Record<string, unknown> {
   return {
     ...deletedFields(context.baseUrl, deleted),
-    ...certificateBundle(context.baseUrl, deleted.object, current(deleted.object)),
+    ...certificateBundle(context.baseUrl, deleted.object, latest(deleted.object)),
   };
 }
 
@@ -188,7 +184,7 @@ function listDeleted(context: RequestContext): Reply {
     (deleted) => deleted.object.name.toLowerCase(),
     (deleted) => ({
       ...deletedFields(context.baseUrl, deleted),
-      ...certificateItem(context.baseUrl, deleted.object.name, current(deleted.object), false),
+      ...certificateItem(context.baseUrl, deleted.object.name, latest(deleted.object), false),
     }),
     pageRequest(context.searchParams),
     `${context.baseUrl}/deletedcertificates`,
@@ -199,7 +195,7 @@ function listDeleted(context: RequestContext): Reply {
 
 function recoverDeleted(context: RequestContext): Reply {
   const object = recoverCertificate(context.vault, context.params[0]!);
-  return { status: 200, body: certificateBundle(context.baseUrl, object, current(object)) };
+  return { status: 200, body: certificateBundle(context.baseUrl, object, latest(object)) };
 }
 
 function purgeDeleted(context: RequestContext): Reply {

@@ -1,5 +1,5 @@
 import { createKey, getKey, importKey, publicJwk, updateKey } from '../vault/keys.ts';
-import type { Deleted, KeyVersion, Versioned } from '../vault/model.ts';
+import { latest, type Deleted, type KeyVersion, type Versioned } from '../vault/model.ts';
 import {
   findDeleted,
   findLive,
@@ -57,10 +57,6 @@ function deletedFields(baseUrl: string, deleted: Deleted<Versioned<KeyVersion>>)
   };
 }
 
-function current(object: Versioned<KeyVersion>): KeyVersion {
-  return object.versions[object.versions.length - 1]!;
-}
-
 function newVersionReply(
   context: RequestContext,
   result: { object: Versioned<KeyVersion>; version: KeyVersion },
@@ -107,7 +103,7 @@ function list(context: RequestContext): Reply {
   const page = pageOf(
     sortedLive(context.vault.keys),
     (object) => object.name.toLowerCase(),
-    (object) => keyItem(context.baseUrl, object.name, current(object), false),
+    (object) => keyItem(context.baseUrl, object.name, latest(object), false),
     pageRequest(context.searchParams),
     `${context.baseUrl}/keys`,
     context.apiVersion,
@@ -137,7 +133,7 @@ function remove(context: RequestContext): Reply {
     status: 200,
     body: {
       ...deletedFields(context.baseUrl, deleted),
-      ...keyBundle(context.baseUrl, object.name, current(object)),
+      ...keyBundle(context.baseUrl, object.name, latest(object)),
     },
   };
 }
@@ -148,7 +144,7 @@ function getDeleted(context: RequestContext): Reply {
     status: 200,
     body: {
       ...deletedFields(context.baseUrl, deleted),
-      ...keyBundle(context.baseUrl, deleted.object.name, current(deleted.object)),
+      ...keyBundle(context.baseUrl, deleted.object.name, latest(deleted.object)),
     },
   };
 }
@@ -159,7 +155,7 @@ function listDeleted(context: RequestContext): Reply {
     (deleted) => deleted.object.name.toLowerCase(),
     (deleted) => ({
       ...deletedFields(context.baseUrl, deleted),
-      ...keyItem(context.baseUrl, deleted.object.name, current(deleted.object), false),
+      ...keyItem(context.baseUrl, deleted.object.name, latest(deleted.object), false),
     }),
     pageRequest(context.searchParams),
     `${context.baseUrl}/deletedkeys`,
@@ -170,7 +166,7 @@ function listDeleted(context: RequestContext): Reply {
 
 function recoverDeleted(context: RequestContext): Reply {
   const object = recover(context.vault.keys, 'Key', context.params[0]!);
-  return { status: 200, body: keyBundle(context.baseUrl, object.name, current(object)) };
+  return { status: 200, body: keyBundle(context.baseUrl, object.name, latest(object)) };
 }
 
 function purgeDeleted(context: RequestContext): Reply {

@@ -1,6 +1,6 @@
 import { decodeBackup, encodeBackup } from '../vault/backup.ts';
 import { bodyObject, checkName } from '../vault/input.ts';
-import type { SecretVersion } from '../vault/model.ts';
+import { latest, type SecretVersion } from '../vault/model.ts';
 import { checkSecretDeletable, getSecret, setSecret, updateSecret } from '../vault/secrets.ts';
 import {
   findDeleted,
@@ -60,7 +60,7 @@ function list(context: RequestContext): Reply {
     objects,
     (object) => object.name.toLowerCase(),
     (object) =>
-      secretItem(context.baseUrl, object.name, object.versions[object.versions.length - 1]!, {
+      secretItem(context.baseUrl, object.name, latest(object), {
         versionedId: false,
       }),
     pageRequest(context.searchParams),
@@ -109,7 +109,7 @@ function listDeleted(context: RequestContext): Reply {
 
 function recoverDeleted(context: RequestContext): Reply {
   const object = recover(context.vault.secrets, 'Secret', context.params[0]!);
-  const current = object.versions[object.versions.length - 1]!;
+  const current = latest(object);
   return { status: 200, body: secretBundle(context.baseUrl, object.name, current, { withValue: false }) };
 }
 
@@ -128,7 +128,7 @@ async function restore(context: RequestContext): Promise<Reply> {
   const object = decodeBackup<SecretVersion>('Secret', input.value);
   checkName(object.name, 'Secret');
   restoreObject(context.vault.secrets, 'Secret', object);
-  const current = object.versions[object.versions.length - 1]!;
+  const current = latest(object);
   return { status: 200, body: secretBundle(context.baseUrl, object.name, current, { withValue: false }) };
 }
 

@@ -1,4 +1,5 @@
 import {
+  latest,
   RECOVERABLE_DAYS,
   RECOVERY_LEVEL,
   type Deleted,
@@ -78,7 +79,7 @@ export function deletedSecretBundle(
   baseUrl: string,
   deleted: Deleted<Versioned<SecretVersion>>,
 ): Record<string, unknown> {
-  const current = deleted.object.versions[deleted.object.versions.length - 1]!;
+  const current = latest(deleted.object);
   return {
     ...deletedFields(baseUrl, deleted),
     ...secretBundle(baseUrl, deleted.object.name, current, { withValue: false }),
@@ -90,7 +91,7 @@ export function deletedSecretItem(
   baseUrl: string,
   deleted: Deleted<Versioned<SecretVersion>>,
 ): Record<string, unknown> {
-  const current = deleted.object.versions[deleted.object.versions.length - 1]!;
+  const current = latest(deleted.object);
   return {
     ...deletedFields(baseUrl, deleted),
     ...secretItem(baseUrl, deleted.object.name, current, { versionedId: false }),

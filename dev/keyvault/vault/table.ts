@@ -1,5 +1,5 @@
 import { deletedButRecoverable, deletedNotFound, notFound, VaultError, type ObjectKind } from './errors.ts';
-import { RECOVERABLE_DAYS, type Deleted, type ObjectTable, type Versioned } from './model.ts';
+import { latest, RECOVERABLE_DAYS, type Deleted, type ObjectTable, type Versioned } from './model.ts';
 
 /**
  * Lifecycle of versioned objects shared by secrets, keys and certificates: lookup by name and
@@ -25,7 +25,7 @@ export function findVersion<V extends { version: string }>(
   kind: ObjectKind,
   version: string | undefined,
 ): V {
-  if (!version) return object.versions[object.versions.length - 1]!;
+  if (!version) return latest(object);
   const wanted = version.toLowerCase();
   const found = object.versions.find((candidate) => candidate.version === wanted);
   if (!found) throw notFound(kind, object.name, version);
