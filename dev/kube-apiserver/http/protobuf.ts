@@ -1,4 +1,5 @@
 import { unsupportedMediaType } from '../errors.ts';
+import { formatTime } from '../api/objects.ts';
 
 /**
  * Decoding of the protobuf bodies that kubectl's typed clients send (`kubectl create namespace`,
@@ -153,7 +154,7 @@ function decodeScalar(type: Scalar, reader: Reader): unknown {
       const time = decodeMessage(reader.bytes(), { 1: { name: 'seconds', type: 'int' } }) as {
         seconds?: number;
       };
-      return new Date((time.seconds ?? 0) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      return formatTime(new Date((time.seconds ?? 0) * 1000));
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatTime } from '../api/objects.ts';
 import { deleteObject, type DeleteOptions } from '../api/delete.ts';
 import { listObjects } from '../api/list.ts';
 import type { ObjectApi, Target } from '../api/object-api.ts';
@@ -149,7 +150,7 @@ function issueToken(ctx: ResourceContext, target: Target, name: string, body: un
       expirationSeconds: spec.expirationSeconds ?? 3600,
       boundObjectRef: null,
     },
-    status: { token, expirationTimestamp: new Date(expiresAtMs).toISOString().replace(/\.\d+Z$/, 'Z') },
+    status: { token, expirationTimestamp: formatTime(new Date(expiresAtMs)) },
   };
 }
 

@@ -1,4 +1,5 @@
 import { cause } from '../../errors.ts';
+import { formatTime } from '../../api/objects.ts';
 import { validateCustomResourceDefinition } from '../../schema/index.ts';
 import type { KubeObject } from '../../types.ts';
 import { crdSpec } from '../crd.ts';
@@ -20,7 +21,7 @@ function defaultNames(crd: KubeObject): void {
 }
 
 function establishedStatus(crd: KubeObject, previousStored: string[]): Record<string, unknown> {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = formatTime(new Date());
   const spec = crdSpec(crd);
   const storage = spec.versions.find((v) => v.storage)?.name;
   const storedVersions = [...new Set([...previousStored, ...(storage ? [storage] : [])])];
