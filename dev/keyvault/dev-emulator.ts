@@ -1,17 +1,26 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createTestControls, startAdminServer, type TestControls } from './admin/index.ts';
 import {
-  createIdentityService,
-  type EmulatedIdentityService,
-  type IdentitySnapshot,
-} from './identity/index.ts';
+  createTestControls,
+  startAdminServer,
+  type EventGridOptions,
+  type ExtraRoutes,
+  type TestControls,
+} from './admin/index.ts';
+import { createIdentityService, type EmulatedIdentityService } from './identity/index.ts';
+import {
+  createIdentityAdmin,
+  identityAdminRoutes,
+  JwksUrlIssuers,
+  readIdentityFile,
+  writeIdentityFile,
+  type IdentityAdmin,
+} from './identity-admin/index.ts';
 import { startKeyVaultEmulator, type KeyVaultEmulator } from './server.ts';
 
 /**
- * The emulator with all its parts, as `kvsync-dev keyvault` runs it: the data plane, the real
- * identity service (tokens, IMDS, authority, RBAC/access policies) and the admin API (faults,
- * counters, clock, Event Grid). The identity state (principals, signing key) is kept in `dir`.
+ * The emulator with all its parts, as `kvsync-dev keyvault` and the sandbox run it: the data
+ * plane, the real identity service (tokens, IMDS, authority, RBAC/access policies) and the admin
+ * API (faults, counters, clock, Event Grid, principals and grants). The identity state
+ * (principals, grants, trusted issuers, signing key) is kept in `dir/identity.json`.
  */
 
 export interface DevKeyVaultOptions {
@@ -20,30 +29,35 @@ export interface DevKeyVaultOptions {
   dir?: string;
   /** Open mode: any identity may do anything. Default true. */
   open?: boolean;
+  /** Event Grid publisher options, e.g. `{ retryScale: 0.001 }` to run the retry schedule in milliseconds. */
+  eventGrid?: EventGridOptions;
 }
 
-export interface DevKeyVault extends KeyVaultEmulator {
+/**
+ * A running composed emulator. Besides the endpoints, it carries the functions that manage
+ * principals and grants (`addServicePrincipal`, `grantRole`, `trustIssuer`, …; the admin API's
+ * `/principals`, `/vaults/…`, `/issuers`, `/open-mode` call the same ones).
+ */
+export interface DevKeyVault extends KeyVaultEmulator, IdentityAdmin {
   adminUrl: string;
   controls: TestControls;
-}
-
-const IDENTITY_FILE = 'identity.json';
-
-function readIdentitySnapshot(dir: string | undefined): IdentitySnapshot | undefined {
-  if (!dir) return undefined;
-  try {
-    return JSON.parse(readFileSync(join(dir, IDENTITY_FILE), 'utf8')) as IdentitySnapshot;
-  } catch {
-    return undefined;
-  }
+  identity: EmulatedIdentityService;
 }
 
 /** Starts the composed emulator; `close()` stops every part and saves the identity state. */
 export async function startDevKeyVault(options: DevKeyVaultOptions = {}): Promise<DevKeyVault> {
-  const controls = createTestControls();
-  const admin = await startAdminServer(controls);
+  const controls = createTestControls(options.eventGrid ? { eventGrid: options.eventGrid } : {});
+  // The admin server starts first (the emulator reports its URL); its identity routes exist
+  // only once the identity service does.
+  let identityRoutes: ExtraRoutes | undefined;
+  const admin = await startAdminServer(controls, {
+    extraRoutes: (request, response, url) =>
+      identityRoutes ? identityRoutes(request, response, url) : Promise.resolve(false),
+  });
+  const saved = readIdentityFile(options.dir);
+  const urlIssuers = new JwksUrlIssuers();
+  for (const entry of saved?.jwksUrlIssuers ?? []) urlIssuers.set(entry);
   let identity: EmulatedIdentityService | undefined;
-  const snapshot = readIdentitySnapshot(options.dir);
   try {
     const emulator = await startKeyVaultEmulator({
       ...options,
@@ -54,22 +68,32 @@ export async function startDevKeyVault(options: DevKeyVaultOptions = {}): Promis
         (identity = createIdentityService({
           authorityHost: endpoints.authorityHost,
           open: options.open ?? true,
-          ...(snapshot ? { snapshot } : {}),
+          fetchJwks: urlIssuers.resolve,
+          ...(saved ? { snapshot: saved.snapshot } : {}),
         })),
     });
+    const service = identity!;
+    const identityAdmin = createIdentityAdmin({
+      identity: service,
+      urlIssuers,
+      vaultExists: (vault) => emulator.store.vault(vault) !== undefined,
+    });
+    identityRoutes = identityAdminRoutes(identityAdmin);
+    let closing: Promise<void> | undefined;
+    const closeAll = async () => {
+      if (options.dir)
+        writeIdentityFile(options.dir, { snapshot: service.snapshot(), jwksUrlIssuers: urlIssuers.list() });
+      await emulator.close();
+      await admin.close();
+      controls.close();
+    };
     return {
       ...emulator,
+      ...identityAdmin,
       adminUrl: admin.url,
       controls,
-      close: async () => {
-        if (options.dir && identity)
-          writeFileSync(join(options.dir, IDENTITY_FILE), JSON.stringify(identity.snapshot()), {
-            mode: 0o600,
-          });
-        await emulator.close();
-        await admin.close();
-        controls.close();
-      },
+      identity: service,
+      close: () => (closing ??= closeAll()),
     };
   } catch (error) {
     await admin.close();

@@ -1,7 +1,8 @@
 /**
- * The Azure Key Vault emulator: `startKeyVaultEmulator` and what tests need around it. Identity
- * lives in `identity/`, faults/counters/Event Grid in `admin/`; they plug in through the seams of
- * `contracts.ts`.
+ * The Azure Key Vault emulator: `startKeyVaultEmulator` (the data plane), `startDevKeyVault` (all
+ * parts composed, with the functions that manage principals and grants), and what tests need
+ * around them. Identity lives in `identity/`, faults/counters/Event Grid in `admin/`; they plug
+ * in through the seams of `contracts.ts`.
  */
 export {
   startKeyVaultEmulator,
@@ -9,6 +10,18 @@ export {
   type KeyVaultEmulator,
   type KeyVaultEmulatorOptions,
 } from './server.ts';
+export { startDevKeyVault, type DevKeyVault, type DevKeyVaultOptions } from './dev-emulator.ts';
+export type {
+  FederatedCredentialSpec,
+  IdentityAdmin,
+  ManagedIdentitySpec,
+  PrincipalRef,
+  PrincipalView,
+  ServicePrincipalSpec,
+  TrustedIssuerView,
+  TrustIssuerSpec,
+  VaultAccessView,
+} from './identity-admin/index.ts';
 export {
   createPermissiveIdentity,
   PERMISSIVE_TENANT_ID,

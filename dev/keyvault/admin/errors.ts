@@ -6,6 +6,8 @@ export type AdminErrorCode =
   | 'SubscriptionValidationFailed'
   | 'SubscriptionNotFound'
   | 'InvalidRequest'
+  | 'UnknownRole'
+  | 'JwksUnavailable'
   | 'NotFound';
 
 /** Error of the test controls. Messages name the operation and target, never a secret value. */

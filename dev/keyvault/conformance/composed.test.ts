@@ -1,59 +1,16 @@
-import { createServer, type Server } from 'node:http';
 import { Agent } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { ClientSecretCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevKeyVault, type DevKeyVault } from '../dev-emulator.ts';
 
 /**
- * The composed emulator (data plane + identity + test controls + Event Grid, what
- * `kvsync-dev keyvault` and the sandbox run) driven by the unmodified SDK and credential.
+ * The composed emulator in open mode (what `kvsync-dev keyvault` and the sandbox run by
+ * default): any client id and secret get a token, and the request counters see the SDK's
+ * challenge round trip. The other files of this folder run it out of open mode.
  */
 
-interface Received {
-  eventType: string;
-  subject: string;
-  data: Record<string, unknown>;
-}
-
-function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    request.on('end', () => {
-      const events = JSON.parse(text) as (Received & { data: { validationCode?: string } })[];
-      const validation = events.find(
-        (e) => e.eventType === 'Microsoft.EventGrid.SubscriptionValidationEvent',
-      );
-      response.writeHead(200, { 'Content-Type': 'application/json' });
-      if (validation) {
-        response.end(JSON.stringify({ validationResponse: validation.data.validationCode }));
-        return;
-      }
-      received.push(...events);
-      response.end();
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, received }),
-    ),
-  );
-}
-
-async function eventually<T>(read: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-describe('the composed Key Vault emulator with the real SDK', () => {
+describe('the composed Key Vault emulator in open mode with the real SDK', () => {
   let emulator: DevKeyVault;
   let client: SecretClient;
   let agent: Agent;
@@ -92,55 +49,20 @@ describe('the composed Key Vault emulator with the real SDK', () => {
     expect(rows.filter(([, status]) => status !== 401 && status !== 200)).toEqual([]);
   });
 
-  it('answers an injected 429 with Retry-After, which the SDK retries once and then succeeds', async () => {
-    await client.setSecret('throttled-secret', 'value');
-    emulator.controls.resetCounters();
-    emulator.controls.addFault({
-      operation: 'getSecret',
-      count: 1,
-      kind: 'status',
-      status: 429,
-      retryAfterSeconds: 1,
-    });
-    const read = await client.getSecret('throttled-secret');
-    expect(read.value).toBe('value');
-    const statuses = emulator.controls
-      .counters()
-      .entries.filter((e) => e.operation === 'getSecret')
-      .map((e) => [e.status, e.count]);
-    expect(statuses).toEqual(
-      expect.arrayContaining([
-        [429, 1],
-        [200, 1],
-      ]),
-    );
-    emulator.controls.clearFaults();
-  });
-
-  it('publishes SecretNewVersionCreated to a validated Event Grid subscriber within a second of setSecret', async () => {
-    const receiver = await startReceiver();
+  it('lets open mode be switched off over the admin API: the same token then gets 403', async () => {
+    const put = (open: boolean) =>
+      fetch(`${emulator.adminUrl}/open-mode`, { method: 'PUT', body: JSON.stringify({ open }) });
+    expect(await (await put(false)).json()).toEqual({ open: false });
     try {
-      await emulator.controls.subscribe({
-        vault: 'conformance-vault',
-        endpointUrl: receiver.url,
-        schema: 'EventGridSchema',
-      });
-      const started = Date.now();
-      const set = await client.setSecret('rotated-password', 'second');
-      const event = await eventually(
-        () => receiver.received.find((e) => e.eventType === 'Microsoft.KeyVault.SecretNewVersionCreated'),
-        1000,
-      );
-      expect(Date.now() - started).toBeLessThan(1000);
-      expect(event.subject).toBe('rotated-password');
-      expect(event.data).toMatchObject({
-        ObjectName: 'rotated-password',
-        VaultName: 'conformance-vault',
-        Version: set.properties.version,
-      });
-      expect(JSON.stringify(event)).not.toContain('second');
+      const error = (await client.getSecret('postgresql-password').catch((e: unknown) => e)) as {
+        statusCode: number;
+        details: { error: { innerError: { code: string } } };
+      };
+      expect(error.statusCode).toBe(403);
+      expect(error.details.error.innerError.code).toBe('ForbiddenByRbac');
     } finally {
-      receiver.server.close();
+      await put(true);
     }
+    expect((await client.getSecret('postgresql-password')).value).toBe('first');
   });
 });

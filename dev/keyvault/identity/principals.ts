@@ -252,6 +252,13 @@ export class PrincipalDirectory {
     return found && structuredClone(found.jwks);
   }
 
+  /** Stops trusting `issuer`'s static JWKS; true when it was trusted. */
+  removeTrustedIssuer(issuer: string): boolean {
+    const before = this.#state.trustedIssuers.length;
+    this.#state.trustedIssuers = this.#state.trustedIssuers.filter((entry) => entry.issuer !== issuer);
+    return this.#state.trustedIssuers.length !== before;
+  }
+
   /** Removes every identity and credential with this client id; true when something went. */
   removePrincipal(clientId: string): boolean {
     const id = clientId.toLowerCase();

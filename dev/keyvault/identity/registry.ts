@@ -102,6 +102,11 @@ export class PrincipalRegistry {
     return this.#directory.trustedIssuerJwks(issuer);
   }
 
+  /** Stops trusting an issuer added with `addTrustedIssuer`; true when it was trusted. */
+  removeTrustedIssuer(issuer: string): boolean {
+    return this.#directory.removeTrustedIssuer(issuer);
+  }
+
   /** Removes identities and federated credentials of `clientId` (grants stay, keyed by object id). */
   removePrincipal(clientId: string): boolean {
     return this.#directory.removePrincipal(clientId);
