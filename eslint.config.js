@@ -19,7 +19,8 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/config/**'],
+    // Tests are not shipped: they may start the emulators in dev/ and set the environment.
+    ignores: ['src/config/**', 'src/**/*.test.ts'],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -13,6 +13,7 @@ export type KvsyncErrorCode =
   // stores
   | 'ERR_STORE_NOT_FOUND'
   | 'ERR_STORE_NOT_READY'
+  | 'ERR_STORE_NOT_VALIDATED'
   | 'ERR_STORE_NOT_ALLOWED'
   | 'ERR_INVALID_PROVIDER_CONFIG'
   // provider calls

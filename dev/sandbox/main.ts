@@ -1,52 +1,40 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startDevKeyVault } from '../keyvault/dev-emulator.ts';
-import { startKubeApiServer } from '../kube-apiserver/index.ts';
+import { startSandbox } from './sandbox.ts';
 
 /**
- * `npm start`: the local sandbox. Today it runs the Kubernetes API emulator and the Key Vault
- * emulator (open mode, vault `our-vault`); the operator and the dashboard join it as they land. It writes `.kvsync/sandbox.json`
- * (the contract in DESIGN.md) and stops everything it started on SIGINT/SIGTERM.
+ * `npm start`: the local sandbox (see sandbox.ts). Writes `.kvsync/sandbox.json` (the contract
+ * in DESIGN.md), prints the endpoints and three things to try, and stops everything it started
+ * on SIGINT/SIGTERM.
  */
 
 const STATE_DIR = resolve('.kvsync');
 
 async function main(): Promise<void> {
-  mkdirSync(STATE_DIR, { recursive: true });
-  const kubeconfig = join(STATE_DIR, 'kubeconfig');
-  const kube = await startKubeApiServer({ port: 0, kubeconfigPath: kubeconfig });
-  const caFile = join(STATE_DIR, 'kube-ca.pem');
-  writeFileSync(caFile, kube.caPem);
-  const vault = await startDevKeyVault({
-    vaults: ['our-vault'],
-    dir: join(STATE_DIR, 'keyvault'),
-    open: true,
-  });
-  const sandbox = {
-    kubeconfig,
-    kubernetesUrl: kube.url,
-    kubernetesCaFile: caFile,
-    vaults: vault.vaults,
-    azureVaultUrls: vault.azureVaultUrls,
-    caFile: vault.caFile,
-    imdsEndpoint: vault.imdsEndpoint,
-    authorityHost: vault.authorityHost,
-    tenantId: vault.tenantId,
-    keyVaultAdminUrl: vault.adminUrl,
-  };
+  const sandbox = await startSandbox({ dir: STATE_DIR });
+  const { endpoints } = sandbox;
   const sandboxFile = join(STATE_DIR, 'sandbox.json');
-  writeFileSync(sandboxFile, `${JSON.stringify(sandbox, null, 2)}\n`);
-
+  writeFileSync(sandboxFile, `${JSON.stringify(endpoints, null, 2)}\n`);
+  const kubectl = `kubectl --kubeconfig ${endpoints.kubeconfig}`;
   process.stdout.write(
     [
       'kvsync sandbox is running.',
-      `  Kubernetes API  ${kube.url}`,
-      `  kubeconfig      ${kubeconfig}`,
-      ...Object.entries(vault.vaults).map(([name, url]) => `  Key Vault       ${name}: ${url}`),
-      `  IMDS            ${vault.imdsEndpoint}`,
+      `  Kubernetes API  ${endpoints.kubernetesUrl}`,
+      `  kubeconfig      ${endpoints.kubeconfig}`,
+      ...Object.entries(endpoints.vaults).map(
+        ([name, url]) =>
+          `  Key Vault       ${name}: ${url} (also https://${name}.vault.azure.net for the operator)`,
+      ),
+      `  IMDS            ${endpoints.imdsEndpoint}`,
+      `  metrics         ${endpoints.metricsUrl}`,
+      `  operator log    ${endpoints.operatorLog}`,
       `  endpoints       ${sandboxFile}`,
       '',
-      `Try:  KUBECONFIG=${kubeconfig} kubectl get namespaces`,
+      'Try:',
+      `  ${kubectl} get externalsecrets -A`,
+      `  npx kvsync-dev vault set postgresql-password "$(date +%s)" && ${kubectl} annotate es database-credentials force-sync=$(date +%s) --overwrite`,
+      `  ${kubectl} describe externalsecret database-credentials`,
+      '',
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),
@@ -56,7 +44,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    Promise.allSettled([kube.close(), vault.close()]).finally(() => {
+    sandbox.close().finally(() => {
       rmSync(sandboxFile, { force: true });
       process.exit(0);
     });

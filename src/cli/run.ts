@@ -1,5 +1,17 @@
 import { runCli } from './main.ts';
 
-// The process entry of the `kvsync` bin: the only place that touches process.argv and exit codes.
-// eslint-disable-next-line no-restricted-properties -- the bin's edge, like src/config/
-process.exitCode = runCli(process.argv.slice(2), (text) => process.stdout.write(text));
+// The process entry of the `kvsync` bin: the only place, with src/config/, that touches
+// process.argv, process.env, signals and exit codes.
+/* eslint-disable no-restricted-properties -- the bin's edge, like src/config/ */
+const io = {
+  out: (text: string) => void process.stdout.write(text),
+  err: (text: string) => void process.stderr.write(text),
+  env: process.env,
+  untilSignal: () =>
+    new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    }),
+};
+process.exitCode = await runCli(process.argv.slice(2), io);
+/* eslint-enable no-restricted-properties */

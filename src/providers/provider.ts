@@ -61,8 +61,27 @@ export interface SecretsProvider {
    * provider error.
    */
   validate(options?: ProviderCallOptions): Promise<void>;
+  /**
+   * Properties of every secret in the remote store, without values (for change detection and,
+   * later, `dataFrom.find`). Optional: providers that cannot list leave it out. One provider
+   * call per page.
+   */
+  listSecretProperties?(options?: ProviderCallOptions): Promise<RemoteSecretProperties[]>;
   /** Releases sockets and timers; later calls fail. */
   close(): void;
+}
+
+/** What a listing tells about one remote secret; never its value. */
+export interface RemoteSecretProperties {
+  name: string;
+  /** The current version's id, when the listing names it. */
+  version?: string;
+  enabled: boolean;
+  updatedOn?: Date;
+  tags: Record<string, string>;
+  contentType?: string;
+  /** True for secrets that back a certificate (Azure's `managed`). */
+  managed: boolean;
 }
 
 /** Kubernetes reads a provider may need to build its credential; supplied by the controller. */
@@ -73,6 +92,17 @@ export interface ProviderKubeAccess {
   serviceAccountAnnotations(namespace: string, name: string): Promise<Record<string, string>>;
   /** A TokenRequest for the ServiceAccount with these audiences; returns the JWT. */
   createServiceAccountToken(namespace: string, name: string, audiences: string[]): Promise<string>;
+  /**
+   * The `metadata.resourceVersion` of a Secret or ServiceAccount, or undefined when it does not
+   * exist. Should be cheap (an informer cache): provider caches call it on every lookup to notice
+   * changed credentials. Optional; without it a cache fingerprints the credential contents
+   * through the two reads above instead.
+   */
+  resourceVersion?(
+    kind: 'Secret' | 'ServiceAccount',
+    namespace: string,
+    name: string,
+  ): Promise<string | undefined>;
 }
 
 /** Outcome of one provider call, for metrics (`externalsecret_provider_api_calls_count`). */

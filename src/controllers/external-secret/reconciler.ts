@@ -1,0 +1,365 @@
+import {
+  EXTERNAL_SECRET_EVENT_REASONS as EVENT,
+  EXTERNAL_SECRET_MESSAGES as MESSAGE,
+  EXTERNAL_SECRET_REASONS as REASON,
+  FIELD_MANAGER_PREFIX,
+  FINALIZER_EXTERNAL_SECRET_CLEANUP as FINALIZER,
+  effectiveRefreshIntervalMs,
+  validateExternalSecret,
+  type ExternalSecret,
+  type ExternalSecretStatus,
+} from '../../api/index.ts';
+import { errorMessage, isKvsyncError, KvsyncError } from '../../errors.ts';
+import type { EventRecorder, KubeClient } from '../../kube/index.ts';
+import type { SecretsProvider } from '../../providers/provider.ts';
+import { TerminalError, type Clock, type Informer, type ReconcileResult } from '../../runtime/index.ts';
+import { LatestWrites } from '../latest-writes.ts';
+import { fetchProviderData, type FetchResult } from './fetch.ts';
+import { dataHash, syncedResourceVersion } from './hash.ts';
+import { isTargetValid, shouldRefresh } from './refresh.ts';
+import { doneStatus, failedStatus, statusChanged, type DoneOutcome } from './status.ts';
+import {
+  checkImmutable,
+  controllerOf,
+  copiedMetadata,
+  desiredSecret,
+  secretUnchanged,
+  type SecretObject,
+} from './target.ts';
+
+/**
+ * Reconciles one ExternalSecret by key (`namespace/name`): decides from current state whether
+ * Key Vault must be read (ESO's rules, `refresh.ts`), reads it through the store's cached
+ * provider, writes the target Secret only when something changed, and records the outcome in
+ * status, events and metrics. A failed read never touches the Secret.
+ */
+
+/** What the reconciler needs to reach a provider; `undefined` means "not this controller's store". */
+export interface StoreAccess {
+  providerFor(es: ExternalSecret): Promise<{ provider: SecretsProvider } | undefined>;
+}
+
+/** The metrics the reconciler records (a subset of the operator's metrics). */
+export interface SyncMetrics {
+  syncCompleted(namespace: string, name: string, ok: boolean, durationMs: number): void;
+  readyCondition(namespace: string, name: string, ready: boolean | undefined): void;
+  secretWritten(namespace: string, result: 'created' | 'updated' | 'deleted'): void;
+}
+
+export interface SyncLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ExternalSecretReconcilerDeps {
+  clock: Clock;
+  kube: KubeClient;
+  externalSecrets: Informer<ExternalSecret>;
+  secrets: Informer<SecretObject>;
+  stores: StoreAccess;
+  events: EventRecorder;
+  metrics: SyncMetrics;
+  logger: SyncLogger;
+  /** Spreads refresh times: the next sync is moved by up to this fraction of the interval. */
+  refreshJitter?: number;
+  random?: () => number;
+}
+
+/** How soon to look again when the store has not been validated yet. */
+const STORE_PENDING_RETRY_MS = 5_000;
+
+type WriteResult = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped';
+
+function esRef(es: ExternalSecret) {
+  return {
+    apiVersion: es.apiVersion ?? 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    namespace: es.metadata.namespace!,
+    name: es.metadata.name!,
+    uid: es.metadata.uid,
+  };
+}
+
+function targetName(es: ExternalSecret): string {
+  return es.spec.target?.name || es.metadata.name!;
+}
+
+export class ExternalSecretReconciler {
+  readonly #deps: ExternalSecretReconcilerDeps;
+  readonly #esWrites: LatestWrites<ExternalSecret>;
+  readonly #secretWrites: LatestWrites<SecretObject>;
+
+  constructor(deps: ExternalSecretReconcilerDeps) {
+    this.#deps = deps;
+    this.#esWrites = new LatestWrites(() => deps.clock.now());
+    this.#secretWrites = new LatestWrites(() => deps.clock.now());
+    deps.secrets.onDelete((secret) =>
+      this.#secretWrites.forget(`${secret.metadata.namespace}/${secret.metadata.name}`),
+    );
+    deps.externalSecrets.onDelete((es) =>
+      this.#esWrites.forget(`${es.metadata.namespace}/${es.metadata.name}`),
+    );
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const es = this.#esWrites.freshest(key, this.#deps.externalSecrets.get(key));
+    if (!es) {
+      const [namespace, name] = key.split('/') as [string, string];
+      this.#deps.metrics.readyCondition(namespace, name, undefined);
+      return;
+    }
+    if (es.metadata.deletionTimestamp) return this.#finalize(es);
+    const problems = validateExternalSecret(es);
+    if (problems.length > 0) {
+      const message = `invalid ExternalSecret: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+      await this.#fail(es, new KvsyncError('ERR_INVALID_RESOURCE', message));
+      throw new TerminalError(message);
+    }
+    await this.#ensureFinalizer(es);
+    return this.#sync(es);
+  }
+
+  async #sync(es: ExternalSecret): Promise<ReconcileResult> {
+    const startedMs = this.#deps.clock.now();
+    const existing = await this.#readTarget(es);
+    if (!shouldRefresh(es, startedMs) && isTargetValid(existing, es)) return this.#schedule(es, startedMs);
+    let outcome: DoneOutcome;
+    try {
+      const access = await this.#deps.stores.providerFor(es);
+      if (!access) return;
+      const fetched = await fetchProviderData(access.provider, {
+        data: es.spec.data ?? [],
+        dataFrom: es.spec.dataFrom ?? [],
+        deletionPolicy: es.spec.target?.deletionPolicy ?? 'Retain',
+      });
+      outcome = await this.#apply(es, existing, fetched, startedMs);
+    } catch (error) {
+      // A store that was never validated will be soon; its first Ready enqueues this again.
+      if (isKvsyncError(error, 'ERR_STORE_NOT_VALIDATED')) return { requeueAfterMs: STORE_PENDING_RETRY_MS };
+      return this.#failAndRetry(es, error, startedMs);
+    }
+    this.#deps.metrics.syncCompleted(
+      es.metadata.namespace!,
+      es.metadata.name!,
+      true,
+      this.#deps.clock.now() - startedMs,
+    );
+    await this.#writeStatus(es, doneStatus(es.status, outcome, this.#deps.clock.now()));
+    this.#deps.metrics.readyCondition(es.metadata.namespace!, es.metadata.name!, true);
+    return outcome.nextRefreshMs === undefined
+      ? undefined
+      : { requeueAfterMs: Math.max(0, outcome.nextRefreshMs - this.#deps.clock.now()) };
+  }
+
+  /** Applies fetched data to the target according to the creation and deletion policies. */
+  async #apply(
+    es: ExternalSecret,
+    existing: SecretObject | undefined,
+    fetched: FetchResult,
+    startedMs: number,
+  ): Promise<DoneOutcome> {
+    const base = {
+      startedMs,
+      syncedResourceVersion: syncedResourceVersion(es.metadata),
+      nextRefreshMs: this.#nextRefreshMs(es, startedMs),
+      sources: fetched.sources,
+    };
+    for (const key of fetched.missing)
+      this.#event(es, 'Warning', EVENT.MissingProviderSecret, `remote key '${key}' does not exist; skipped`);
+    const policy = es.spec.target?.creationPolicy ?? 'Owner';
+    const deletionPolicy = es.spec.target?.deletionPolicy ?? 'Retain';
+    if (fetched.data.size === 0 && deletionPolicy === 'Delete') {
+      await this.#deleteTarget(es, existing);
+      return { ...base, reason: REASON.SecretDeleted, message: MESSAGE.deleted };
+    }
+    if (fetched.data.size === 0 && deletionPolicy === 'Retain')
+      return { ...base, reason: REASON.SecretMissing, message: MESSAGE.retained };
+    if (policy === 'None') return { ...base, reason: REASON.SecretSynced, message: MESSAGE.synced };
+    if (policy === 'Merge' && !existing)
+      return {
+        ...base,
+        reason: 'SecretMissing',
+        message: 'secret will not be created due to CreationPolicy=Merge',
+      };
+    const result = await this.#writeTarget(es, existing, fetched.data);
+    this.#announce(es, result, fetched, base.nextRefreshMs);
+    return { ...base, reason: REASON.SecretSynced, message: MESSAGE.synced, bindingName: targetName(es) };
+  }
+
+  async #writeTarget(
+    es: ExternalSecret,
+    existing: SecretObject | undefined,
+    data: Map<string, Buffer>,
+  ): Promise<WriteResult> {
+    const ref = esRef(es);
+    const template = es.spec.target?.template;
+    const desired = desiredSecret(
+      {
+        owner: { apiVersion: ref.apiVersion, name: ref.name, namespace: ref.namespace, uid: ref.uid ?? '' },
+        secretName: targetName(es),
+        creationPolicy: es.spec.target?.creationPolicy ?? 'Owner',
+        immutable: es.spec.target?.immutable ?? false,
+        ...(template?.type ? { type: template.type } : {}),
+        ...copiedMetadata(es.metadata, template?.metadata),
+      },
+      existing,
+      data,
+      dataHash,
+    );
+    if (existing && secretUnchanged(existing, desired)) return 'unchanged';
+    checkImmutable(existing, desired);
+    const fieldManager = fieldManagerFor(ref.name);
+    const written = existing
+      ? await this.#deps.kube.replace<SecretObject>(desired, { fieldManager })
+      : await this.#deps.kube.create<SecretObject>(desired, { fieldManager });
+    this.#secretWrites.remember(`${ref.namespace}/${desired.metadata.name}`, written);
+    const result = existing ? 'updated' : 'created';
+    this.#deps.metrics.secretWritten(ref.namespace, result);
+    return result;
+  }
+
+  async #deleteTarget(es: ExternalSecret, existing: SecretObject | undefined): Promise<void> {
+    if (!existing || controllerOf(existing)?.uid !== es.metadata.uid) return;
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: es.metadata.namespace!,
+      name: existing.metadata.name,
+    };
+    await this.#deps.kube.delete(ref, existing.metadata.uid ? { uid: existing.metadata.uid } : {});
+    this.#secretWrites.forget(`${ref.namespace}/${ref.name}`);
+    this.#deps.metrics.secretWritten(ref.namespace, 'deleted');
+    this.#event(es, 'Normal', EVENT.Deleted, `secret '${ref.name}' deleted due to DeletionPolicy=Delete`);
+  }
+
+  #announce(
+    es: ExternalSecret,
+    result: WriteResult,
+    fetched: FetchResult,
+    nextRefreshMs: number | undefined,
+  ): void {
+    const versions = fetched.sources
+      .map((source) => `${source.key}@${source.version.slice(0, 8)}`)
+      .join(', ');
+    const next = nextRefreshMs === undefined ? '' : `; next sync ${new Date(nextRefreshMs).toISOString()}`;
+    if (result === 'created')
+      this.#event(es, 'Normal', EVENT.Created, `secret '${targetName(es)}' created from ${versions}${next}`);
+    else if (result === 'updated')
+      this.#event(es, 'Normal', EVENT.Updated, `secret '${targetName(es)}' updated from ${versions}${next}`);
+    else this.#event(es, 'Normal', EVENT.Synced, `Key Vault unchanged (${versions})${next}`);
+  }
+
+  #nextRefreshMs(es: ExternalSecret, startedMs: number): number | undefined {
+    const policy = es.spec.refreshPolicy ?? 'Periodic';
+    const intervalMs = effectiveRefreshIntervalMs(es);
+    if (policy !== 'Periodic' || intervalMs <= 0) return undefined;
+    const jitter = (this.#deps.refreshJitter ?? 0) * (this.#deps.random ?? Math.random)();
+    return startedMs + Math.round(intervalMs * (1 - jitter));
+  }
+
+  /** Nothing to fetch now: keep `nextRefreshTime` true and come back when the next sync is due. */
+  async #schedule(es: ExternalSecret, nowMs: number): Promise<ReconcileResult> {
+    this.#deps.metrics.readyCondition(es.metadata.namespace!, es.metadata.name!, readyOf(es));
+    const policy = es.spec.refreshPolicy ?? 'Periodic';
+    const intervalMs = effectiveRefreshIntervalMs(es);
+    if (policy !== 'Periodic' || intervalMs <= 0 || !es.status?.refreshTime) return;
+    const dueMs = es.status.nextRefreshTime
+      ? Date.parse(es.status.nextRefreshTime)
+      : Date.parse(es.status.refreshTime) + intervalMs;
+    return { requeueAfterMs: Math.max(0, dueMs - nowMs) };
+  }
+
+  async #failAndRetry(es: ExternalSecret, error: unknown, startedMs: number): Promise<ReconcileResult> {
+    this.#deps.metrics.syncCompleted(
+      es.metadata.namespace!,
+      es.metadata.name!,
+      false,
+      this.#deps.clock.now() - startedMs,
+    );
+    await this.#fail(es, error);
+    const retryAfterMs = isKvsyncError(error, 'ERR_PROVIDER_THROTTLED')
+      ? (error as KvsyncError & { retryAfterMs?: number }).retryAfterMs
+      : undefined;
+    if (retryAfterMs !== undefined) return { requeueAfterMs: retryAfterMs };
+    throw error;
+  }
+
+  async #fail(es: ExternalSecret, error: unknown): Promise<void> {
+    const message = errorMessage(error);
+    this.#deps.logger.warn('sync failed', {
+      resource: `ExternalSecret ${es.metadata.namespace}/${es.metadata.name}`,
+      error,
+    });
+    this.#event(es, 'Warning', EVENT.UpdateFailed, message);
+    this.#deps.metrics.readyCondition(es.metadata.namespace!, es.metadata.name!, false);
+    await this.#writeStatus(es, failedStatus(es.status, message, this.#deps.clock.now()));
+  }
+
+  async #writeStatus(es: ExternalSecret, status: ExternalSecretStatus): Promise<void> {
+    if (!statusChanged(es.status, status)) return;
+    const ref = esRef(es);
+    try {
+      const written = await this.#deps.kube.patchStatus<ExternalSecret>(ref, { status });
+      this.#esWrites.remember(`${ref.namespace}/${ref.name}`, written);
+    } catch (error) {
+      this.#deps.logger.warn('status update failed', {
+        resource: `ExternalSecret ${ref.namespace}/${ref.name}`,
+        error,
+      });
+      throw error;
+    }
+  }
+
+  async #readTarget(es: ExternalSecret): Promise<SecretObject | undefined> {
+    const key = `${es.metadata.namespace}/${targetName(es)}`;
+    const cached = this.#secretWrites.freshest(key, this.#deps.secrets.get(key));
+    if (cached) return cached;
+    return this.#deps.kube.get<SecretObject>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: es.metadata.namespace!,
+      name: targetName(es),
+    });
+  }
+
+  async #ensureFinalizer(es: ExternalSecret): Promise<void> {
+    const wanted = es.spec.target?.deletionPolicy === 'Delete';
+    const finalizers = es.metadata.finalizers ?? [];
+    if (wanted === finalizers.includes(FINALIZER)) return;
+    const next = wanted ? [...finalizers, FINALIZER] : finalizers.filter((f) => f !== FINALIZER);
+    const written = await this.#deps.kube.mergePatch<ExternalSecret>(esRef(es), {
+      metadata: { finalizers: next, resourceVersion: es.metadata.resourceVersion },
+    });
+    this.#esWrites.remember(`${es.metadata.namespace}/${es.metadata.name}`, written);
+    Object.assign(es, { metadata: written.metadata });
+  }
+
+  /** The ExternalSecret is being deleted: delete an owned target under DeletionPolicy=Delete, then let go. */
+  async #finalize(es: ExternalSecret): Promise<ReconcileResult> {
+    const finalizers = es.metadata.finalizers ?? [];
+    if (!finalizers.includes(FINALIZER)) return;
+    if (es.spec.target?.deletionPolicy === 'Delete') await this.#deleteTarget(es, await this.#readTarget(es));
+    await this.#deps.kube.mergePatch(esRef(es), {
+      metadata: {
+        finalizers: finalizers.filter((f) => f !== FINALIZER),
+        resourceVersion: es.metadata.resourceVersion,
+      },
+    });
+    this.#deps.metrics.readyCondition(es.metadata.namespace!, es.metadata.name!, undefined);
+  }
+
+  #event(es: ExternalSecret, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.#deps.events.record(esRef(es), type, reason, message);
+  }
+}
+
+function readyOf(es: ExternalSecret): boolean | undefined {
+  const ready = es.status?.conditions?.find((condition) => condition.type === 'Ready');
+  return ready ? ready.status === 'True' : undefined;
+}
+
+/** ESO's field manager name for the Secret writes of one ExternalSecret. */
+export function fieldManagerFor(esName: string): string {
+  const name = `${FIELD_MANAGER_PREFIX}${esName}`;
+  return name.length <= 128 ? name : `${FIELD_MANAGER_PREFIX}${esName.slice(0, 64)}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The ExternalSecret's `status` as ESO writes it, plus what kvsync adds: when the next sync is
+ * due and which Key Vault version of each remote key was synced. Pure functions; the reconciler
+ * writes the result through the status subresource only when it differs.
+ */
+import {
+  CONDITION_READY,
+  EXTERNAL_SECRET_REASONS,
+  type Condition,
+  type ExternalSecretReason,
+  type ExternalSecretStatus,
+} from '../../api/index.ts';
+import type { SyncedSource } from './fetch.ts';
+
+export type ReadyReason = ExternalSecretReason;
+
+/** metav1.Time: RFC 3339 in UTC with whole seconds. */
+export function formatTime(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function readyCondition(
+  previous: Condition[] | undefined,
+  status: 'True' | 'False',
+  reason: ReadyReason,
+  message: string,
+  nowMs: number,
+): Condition[] {
+  const old = previous?.find((condition) => condition.type === CONDITION_READY);
+  const lastTransitionTime =
+    old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : formatTime(nowMs);
+  const others = (previous ?? []).filter((condition) => condition.type !== CONDITION_READY);
+  return [...others, { type: CONDITION_READY, status, reason, message, lastTransitionTime }];
+}
+
+export interface DoneOutcome {
+  reason: Exclude<ReadyReason, 'SecretSyncedError'>;
+  message: string;
+  /** When the successful sync started. */
+  startedMs: number;
+  syncedResourceVersion: string;
+  bindingName?: string;
+  nextRefreshMs?: number;
+  sources?: SyncedSource[];
+}
+
+/** ESO's `markAsDone`: Ready=True, refresh time and synced resource version advanced. */
+export function doneStatus(
+  previous: ExternalSecretStatus | undefined,
+  outcome: DoneOutcome,
+  nowMs: number,
+): ExternalSecretStatus {
+  const status: ExternalSecretStatus = {
+    ...previous,
+    refreshTime: formatTime(outcome.startedMs),
+    syncedResourceVersion: outcome.syncedResourceVersion,
+    conditions: readyCondition(previous?.conditions, 'True', outcome.reason, outcome.message, nowMs),
+  };
+  if (outcome.bindingName) status.binding = { name: outcome.bindingName };
+  if (outcome.nextRefreshMs === undefined) delete status.nextRefreshTime;
+  else status.nextRefreshTime = formatTime(outcome.nextRefreshMs);
+  if (outcome.sources)
+    status.syncedVersions = outcome.sources.map((source) => ({
+      key: source.key,
+      ...(source.secretKey === undefined ? {} : { secretKey: source.secretKey }),
+      version: source.version,
+      ...(source.updatedOn ? { updated: formatTime(source.updatedOn.getTime()) } : {}),
+    }));
+  return status;
+}
+
+/** ESO's `markAsFailed`: Ready=False with the error; the refresh time is not advanced. */
+export function failedStatus(
+  previous: ExternalSecretStatus | undefined,
+  message: string,
+  nowMs: number,
+  nextAttemptMs?: number,
+): ExternalSecretStatus {
+  const status: ExternalSecretStatus = {
+    ...previous,
+    conditions: readyCondition(
+      previous?.conditions,
+      'False',
+      EXTERNAL_SECRET_REASONS.SecretSyncedError,
+      message,
+      nowMs,
+    ),
+  };
+  if (nextAttemptMs !== undefined) status.nextRefreshTime = formatTime(nextAttemptMs);
+  return status;
+}
+
+/** True when writing `next` would change the stored status. */
+export function statusChanged(previous: object | undefined, next: object): boolean {
+  return stableJson(previous ?? {}) !== stableJson(next);
+}
+
+/** JSON with object keys sorted, so that two equal statuses compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

@@ -1,0 +1,287 @@
+import {
+  LABEL_MANAGED,
+  type ClusterSecretStore,
+  type ExternalSecret,
+  type SecretStore,
+} from '../api/index.ts';
+import type { EventRecorder, KubeClient } from '../kube/index.ts';
+import {
+  Controller,
+  Informer,
+  LeaderElector,
+  WorkQueue,
+  type Clock,
+  type ReconcileOutcome,
+} from '../runtime/index.ts';
+import { ExternalSecretReconciler, type SyncLogger, type SyncMetrics } from './external-secret/reconciler.ts';
+import type { SecretObject } from './external-secret/target.ts';
+import { StoreResolver, type ProviderSource, type StoreKind } from './secret-store/resolve.ts';
+import { StoreReconciler, storeKey, type StoreMetrics } from './secret-store/reconciler.ts';
+
+/**
+ * Wires kvsync's controllers: informers for ExternalSecrets, stores and managed Secrets feed
+ * keys into two work queues; only the elected leader runs the reconcilers, every replica keeps
+ * its caches warm so that a follower takes over at once.
+ */
+
+export interface OperatorSettings {
+  /** Namespaces to reconcile; empty means all. One namespace narrows the watches to it. */
+  namespaces: readonly string[];
+  controllerClass: string;
+  workers: number;
+  floodGate: boolean;
+  storeRequeueMs: number;
+  requeueBaseDelayMs: number;
+  requeueMaxDelayMs: number;
+  refreshJitter: number;
+  leaderElection?: {
+    namespace: string;
+    name: string;
+    identity: string;
+    leaseDurationMs: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+  };
+}
+
+export interface OperatorDeps {
+  settings: OperatorSettings;
+  clock: Clock;
+  kube: KubeClient;
+  providers: ProviderSource;
+  events: EventRecorder;
+  metrics: SyncMetrics &
+    StoreMetrics & { leader(isLeader: boolean): void; reconciled(outcome: ReconcileOutcome): void };
+  logger: SyncLogger & { error(message: string, fields?: Record<string, unknown>): void };
+}
+
+export interface Operator {
+  /** True once every cache has synced. */
+  ready(): boolean;
+  isLeader(): boolean;
+  /** Enqueues an ExternalSecret (`namespace/name`) for reconcile now. */
+  enqueue(key: string): void;
+  externalSecrets: Informer<ExternalSecret>;
+  /** Stops the controllers, waits for in-flight reconciles, releases the lease. */
+  stop(): Promise<void>;
+}
+
+const ES_API = 'external-secrets.io/v1';
+
+function keyOf(object: { metadata: { namespace?: string; name?: string } }): string {
+  return object.metadata.namespace
+    ? `${object.metadata.namespace}/${object.metadata.name}`
+    : object.metadata.name!;
+}
+
+/** ESO's filter: status-only updates do not reconcile (no feedback loop). */
+function specOrMetadataChanged(now: ExternalSecret, old: ExternalSecret): boolean {
+  const a = now.metadata;
+  const b = old.metadata;
+  return (
+    a.generation !== b.generation ||
+    JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {}) ||
+    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
+    JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? []) ||
+    a.deletionTimestamp !== b.deletionTimestamp
+  );
+}
+
+function targetKey(es: ExternalSecret): string {
+  return `${es.metadata.namespace}/${es.spec.target?.name || es.metadata.name}`;
+}
+
+function storeRefKey(es: ExternalSecret): string {
+  const kind = es.spec.secretStoreRef?.kind === 'ClusterSecretStore' ? 'ClusterSecretStore' : 'SecretStore';
+  const name = es.spec.secretStoreRef?.name ?? '';
+  return kind === 'SecretStore'
+    ? `SecretStore:${es.metadata.namespace}/${name}`
+    : `ClusterSecretStore:${name}`;
+}
+
+function createInformers(deps: OperatorDeps) {
+  const { kube, clock, settings } = deps;
+  const namespace = settings.namespaces.length === 1 ? { namespace: settings.namespaces[0] } : {};
+  const informer = <T>(name: string, kind: string, apiVersion: string, extra: object = {}) =>
+    new Informer<T>({ name, clock, source: kube.listWatchSource<T>({ apiVersion, kind, ...extra }) });
+  return {
+    externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespace),
+    secretStores: informer<SecretStore>('secretstores', 'SecretStore', ES_API, namespace),
+    clusterSecretStores: informer<ClusterSecretStore>('clustersecretstores', 'ClusterSecretStore', ES_API),
+    secrets: informer<SecretObject>('secrets', 'Secret', 'v1', {
+      ...namespace,
+      labelSelector: `${LABEL_MANAGED}=true`,
+    }),
+  };
+}
+
+/** Starts informers and (when leading) controllers; resolves once the caches have synced. */
+export async function startOperator(deps: OperatorDeps): Promise<Operator> {
+  const { settings, clock, kube, metrics, logger } = deps;
+  const informers = createInformers(deps);
+  informers.externalSecrets.addIndex('target', (es) => [targetKey(es)]);
+  informers.externalSecrets.addIndex('store', (es) => [storeRefKey(es)]);
+  const resolver = new StoreResolver({
+    secretStores: informers.secretStores,
+    clusterSecretStores: informers.clusterSecretStores,
+    namespaceLabels: async (name) =>
+      (
+        await kube.get<{ metadata: { labels?: Record<string, string> } }>({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name,
+        })
+      )?.metadata.labels,
+    providers: deps.providers,
+    controllerClass: settings.controllerClass,
+    floodGate: settings.floodGate,
+  });
+  const queueOptions = {
+    clock,
+    baseDelayMs: settings.requeueBaseDelayMs,
+    maxDelayMs: settings.requeueMaxDelayMs,
+  };
+  const esReconciler = new ExternalSecretReconciler({
+    clock,
+    kube,
+    externalSecrets: informers.externalSecrets,
+    secrets: informers.secrets,
+    stores: resolver,
+    events: deps.events,
+    metrics,
+    logger,
+    refreshJitter: settings.refreshJitter,
+  });
+  const esController = new Controller({
+    name: 'externalsecret',
+    reconciler: esReconciler,
+    workers: settings.workers,
+    clock,
+    queue: new WorkQueue({ name: 'externalsecret', ...queueOptions }),
+    onOutcome: (outcome) => metrics.reconciled(outcome),
+  });
+  const watched = new Set(settings.namespaces);
+  const enqueueEs = (key: string) => {
+    if (watched.size === 0 || watched.has(key.split('/')[0]!)) esController.queue.add(key);
+  };
+  const enqueueStoreUsers = (key: string) => {
+    for (const es of informers.externalSecrets.byIndex('store', key)) enqueueEs(keyOf(es));
+  };
+  const storeController = new Controller({
+    name: 'secretstore',
+    reconciler: new StoreReconciler({
+      clock,
+      kube,
+      secretStores: informers.secretStores,
+      clusterSecretStores: informers.clusterSecretStores,
+      providers: deps.providers,
+      events: deps.events,
+      metrics,
+      controllerClass: settings.controllerClass,
+      defaultRequeueMs: settings.storeRequeueMs,
+      onBecameReady: (kind, store) => enqueueStoreUsers(storeKey(kind, store)),
+    }),
+    workers: Math.max(1, Math.min(settings.workers, 2)),
+    clock,
+    queue: new WorkQueue({ name: 'secretstore', ...queueOptions }),
+    onOutcome: (outcome) => metrics.reconciled(outcome),
+  });
+
+  informers.externalSecrets.onAdd((es) => enqueueEs(keyOf(es)));
+  informers.externalSecrets.onUpdate((es, old) => specOrMetadataChanged(es, old) && enqueueEs(keyOf(es)));
+  informers.externalSecrets.onDelete((es) => enqueueEs(keyOf(es)));
+  const secretChanged = (secret: SecretObject) => {
+    for (const es of informers.externalSecrets.byIndex('target', keyOf(secret))) enqueueEs(keyOf(es));
+  };
+  informers.secrets.onAdd(secretChanged);
+  informers.secrets.onUpdate(secretChanged);
+  informers.secrets.onDelete(secretChanged);
+  const storeEvents = (kind: StoreKind) => ({
+    add: (store: SecretStore | ClusterSecretStore) => storeController.queue.add(storeKey(kind, store)),
+    update: (store: SecretStore | ClusterSecretStore, old: SecretStore | ClusterSecretStore) => {
+      if (store.metadata.generation !== old.metadata.generation)
+        storeController.queue.add(storeKey(kind, store));
+    },
+  });
+  for (const [kind, informer] of [
+    ['SecretStore', informers.secretStores],
+    ['ClusterSecretStore', informers.clusterSecretStores],
+  ] as const) {
+    const handlers = storeEvents(kind);
+    (informer as Informer<SecretStore | ClusterSecretStore>).onAdd(handlers.add);
+    (informer as Informer<SecretStore | ClusterSecretStore>).onUpdate(handlers.update);
+    (informer as Informer<SecretStore | ClusterSecretStore>).onDelete((store) => {
+      storeController.queue.add(storeKey(kind, store));
+      enqueueStoreUsers(storeKey(kind, store));
+    });
+  }
+
+  await Promise.all(Object.values(informers).map((informer) => informer.start()));
+  logger.info('caches synced', {
+    externalSecrets: informers.externalSecrets.list().length,
+    stores: informers.secretStores.list().length + informers.clusterSecretStores.list().length,
+  });
+
+  let leading = false;
+  const startControllers = () => {
+    leading = true;
+    metrics.leader(true);
+    // Level-based: a new leader looks at everything once; the refresh rules decide what to fetch.
+    for (const es of informers.externalSecrets.list()) enqueueEs(keyOf(es));
+    storeController.start();
+    esController.start();
+    logger.info('leading: controllers started');
+  };
+  const stopControllers = async () => {
+    if (!leading) return;
+    leading = false;
+    metrics.leader(false);
+    await Promise.all([esController.stop(), storeController.stop()]);
+  };
+
+  const election = new AbortController();
+  let electionDone: Promise<void> = Promise.resolve();
+  if (settings.leaderElection) {
+    const le = settings.leaderElection;
+    const elector = new LeaderElector({
+      lock: kube.leaseLock(le.namespace, le.name),
+      identity: le.identity,
+      leaseDurationMs: le.leaseDurationMs,
+      renewDeadlineMs: le.renewDeadlineMs,
+      retryPeriodMs: le.retryPeriodMs,
+      clock,
+      onStartedLeading: startControllers,
+      // The lease is released only once the controllers have drained: no two writers.
+      onStoppedLeading: stopControllers,
+      onNewLeader: (identity) => logger.info('leader elected', { leader: identity }),
+    });
+    metrics.leader(false);
+    // run() returns when leadership is lost; campaign again (the caches stay warm) until stopped.
+    electionDone = (async () => {
+      while (!election.signal.aborted) {
+        try {
+          await elector.run(election.signal);
+        } catch (error) {
+          logger.error('leader election failed', { error });
+        }
+        if (!election.signal.aborted) {
+          logger.warn('leadership lost; campaigning again');
+          await clock.sleep(le.retryPeriodMs, election.signal).catch(() => undefined);
+        }
+      }
+    })();
+  } else startControllers();
+
+  return {
+    ready: () => Object.values(informers).every((informer) => informer.hasSynced()),
+    isLeader: () => leading,
+    enqueue: enqueueEs,
+    externalSecrets: informers.externalSecrets,
+    async stop() {
+      await stopControllers();
+      election.abort();
+      await electionDone;
+      for (const informer of Object.values(informers)) informer.stop();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { ProviderClock } from '../clock.ts';
+import type { ProviderCallRecord } from '../provider.ts';
+import { translateAzureError, type AzureCallTarget } from './azure-errors.ts';
+import { retryDecision, type RetryPolicy } from './retry.ts';
+
+/** The provider's name in metrics (ESO's `provider` label). */
+export const AZURE_PROVIDER_NAME = 'Azure/KeyVault';
+
+/** ESO's `call` label values for the read calls. */
+export type AzureCallName = 'GetSecret' | 'GetSecrets' | 'GetKey' | 'GetCertificate';
+
+export interface CallContext {
+  clock: ProviderClock;
+  retry: RetryPolicy;
+  onCall?: (record: ProviderCallRecord) => void;
+}
+
+/** One `onCall` record for a request that started at `startedMs`. */
+export function recordCall(
+  context: CallContext,
+  call: AzureCallName,
+  status: 'success' | 'error',
+  startedMs: number,
+): void {
+  context.onCall?.({
+    provider: AZURE_PROVIDER_NAME,
+    call,
+    status,
+    durationMs: Math.max(0, context.clock.now() - startedMs),
+  });
+}
+
+/**
+ * Runs one Key Vault request with kvsync's retries (`retry.ts`), waiting on the context's
+ * clock. Every attempt is one `onCall` record. The last failure is thrown translated
+ * (`translateAzureError`); a 429 that is given up on carries `retryAfterMs`. An abort of
+ * `abortSignal` ends the waits and is thrown as is.
+ */
+export async function callKeyVault<T>(
+  context: CallContext,
+  call: AzureCallName,
+  target: AzureCallTarget,
+  run: () => Promise<T>,
+  abortSignal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const startedMs = context.clock.now();
+    try {
+      const result = await run();
+      recordCall(context, call, 'success', startedMs);
+      return result;
+    } catch (error) {
+      recordCall(context, call, 'error', startedMs);
+      if (abortSignal?.aborted) throw abortSignal.reason ?? error;
+      const decision = retryDecision(error, attempt, context.retry, context.clock.now());
+      if (!decision.retry) throw translateAzureError(error, target, decision.delayMs);
+      await context.clock.sleep(decision.delayMs, abortSignal);
+    }
+  }
+}

@@ -1,0 +1,357 @@
+import { exponentialDelayMs } from './backoff.ts';
+import { systemClock, type Clock, type Timer } from './clock.ts';
+import { isExpiredEvent, type ListWatchSource, type WatchEventType, type WatchHandle } from './list-watch.ts';
+import { namespacedKey, ObjectCache, resourceVersionOf } from './object-cache.ts';
+
+export type { ListedObjects, ListWatchSource, WatchEventType, WatchHandle } from './list-watch.ts';
+
+/**
+ * An informer keeps a local cache of one kind of object in step with a `ListWatchSource`, and
+ * tells handlers what changed. It never stops for good on an error, restarts a watch that has
+ * been silent too long (a half-open TCP connection), and does not spin against a server that
+ * closes watches at once.
+ *
+ * - clean close → watch again from the last resourceVersion (after repeated immediate closes,
+ *   with a delay of 1 s doubling to 30 s);
+ * - ERROR 410 → list again at once and diff against the cache (add/update/delete for what
+ *   changed); repeated 410s in a row are spaced out like immediate closes;
+ * - any other failure → wait 1 s doubling to 30 s (on the clock), then list again;
+ * - an object whose resourceVersion did not change produces no event.
+ */
+
+export interface InformerOptions<T> {
+  /** Names the informer in errors and logs. */
+  name: string;
+  source: ListWatchSource<T>;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Cache key of an object; default `namespace/name`, or `name` without a namespace. */
+  keyOf?: (object: T) => string;
+  /** When set, every cached object is passed to the update handlers (object, object) this often. */
+  resyncMs?: number;
+  /** Restart a watch that delivered nothing (not even a bookmark) for this long; default 5 min. */
+  silentWatchTimeoutMs?: number;
+  /** Told about list/watch failures (retried anyway) and handler exceptions (swallowed). */
+  onError?: (error: unknown) => void;
+}
+
+const FIRST_RETRY_DELAY_MS = 1000;
+const MAX_RETRY_DELAY_MS = 30_000;
+/** A watch that ends sooner than this without an event counts as an immediate close. */
+const IMMEDIATE_CLOSE_MS = 1000;
+
+/** No delay for the first of a run of immediate ends, then 1 s doubling to 30 s. */
+function spacingDelayMs(inARow: number): number {
+  return inARow < 2 ? 0 : exponentialDelayMs(inARow - 2, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
+}
+
+/** Why a watch ended, when it did not fail. */
+type WatchEnd = 'closed' | 'expired' | 'silent';
+
+interface WatchSession {
+  abort: AbortController;
+  sawChange: boolean;
+  expired: boolean;
+  silent: boolean;
+  failure: unknown;
+}
+
+/** An ERROR event other than 410 ends the watch as a failure. */
+export class WatchErrorEvent extends Error {
+  readonly object: unknown;
+  constructor(informer: string, object: unknown) {
+    const status = object as { code?: unknown; reason?: unknown };
+    super(`watch of ${informer} failed: ERROR event ${String(status.code)} ${String(status.reason)}`);
+    this.name = 'WatchErrorEvent';
+    this.object = object;
+  }
+}
+
+export class Informer<T> {
+  readonly name: string;
+  readonly #source: ListWatchSource<T>;
+  readonly #clock: Clock;
+  readonly #cache: ObjectCache<T>;
+  readonly #resyncMs: number | undefined;
+  readonly #silentWatchTimeoutMs: number;
+  readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #addHandlers: Array<(object: T) => void> = [];
+  readonly #updateHandlers: Array<(object: T, old: T) => void> = [];
+  readonly #deleteHandlers: Array<(object: T) => void> = [];
+  /** Aborted by stop(): ends sleeps and the current watch. */
+  readonly #lifetime = new AbortController();
+  #started: Promise<void> | undefined;
+  #markSynced: () => void = () => {};
+  #synced = false;
+  #resourceVersion = '';
+  #needsList = true;
+  #failures = 0;
+  #immediateCloses = 0;
+  #expiriesInARow = 0;
+  #resyncTimer: Timer | undefined;
+
+  constructor(options: InformerOptions<T>) {
+    this.name = options.name;
+    this.#source = options.source;
+    this.#clock = options.clock ?? systemClock;
+    this.#cache = new ObjectCache(options.keyOf ?? namespacedKey);
+    this.#resyncMs = options.resyncMs;
+    this.#silentWatchTimeoutMs = options.silentWatchTimeoutMs ?? 300_000;
+    this.#onError = options.onError;
+  }
+
+  /**
+   * Starts listing and watching in the background. Resolves once the first list is in the cache
+   * (or when `stop()` comes first; then `hasSynced()` is false). Calling it again returns the
+   * same promise; an informer cannot be started after `stop()`.
+   */
+  start(): Promise<void> {
+    if (!this.#started) {
+      this.#started = new Promise((resolve) => (this.#markSynced = resolve));
+      if (this.#lifetime.signal.aborted) this.#markSynced();
+      else void this.#run();
+    }
+    return this.#started;
+  }
+
+  /** Stops watching and cancels timers; the cache keeps its last contents. Idempotent. */
+  stop(): void {
+    this.#lifetime.abort(new Error(`informer ${this.name} stopped`));
+    this.#resyncTimer?.cancel();
+    this.#markSynced();
+  }
+
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** The cached object with `key`, or undefined. */
+  get(key: string): T | undefined {
+    return this.#cache.get(key);
+  }
+
+  list(): T[] {
+    return this.#cache.list();
+  }
+
+  /** Handlers see changes from the moment they are added; register them before `start()`. */
+  onAdd(handler: (object: T) => void): void {
+    this.#addHandlers.push(handler);
+  }
+
+  onUpdate(handler: (object: T, old: T) => void): void {
+    this.#updateHandlers.push(handler);
+  }
+
+  /** Called with the object's last state. */
+  onDelete(handler: (object: T) => void): void {
+    this.#deleteHandlers.push(handler);
+  }
+
+  /** Adds a secondary index; `indexer` must be pure and must not throw. */
+  addIndex(name: string, indexer: (object: T) => string[]): void {
+    this.#cache.addIndex(name, indexer);
+  }
+
+  /** Cached objects whose index `name` yields `value`; [] when none. */
+  byIndex(name: string, value: string): T[] {
+    return this.#cache.byIndex(name, value);
+  }
+
+  get #stopped(): boolean {
+    return this.#lifetime.signal.aborted;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        if (this.#needsList) await this.#relist();
+        if (this.#stopped) return;
+        await this.#watchOnce();
+      } catch (error) {
+        if (this.#stopped) return;
+        this.#report(error);
+        this.#needsList = true;
+        await this.#pause(exponentialDelayMs(this.#failures, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS));
+        this.#failures += 1;
+      }
+    }
+  }
+
+  /** Waits `delayMs` on the clock; returns early (without throwing) when stopped. */
+  async #pause(delayMs: number): Promise<void> {
+    if (delayMs <= 0) return;
+    await this.#clock.sleep(delayMs, this.#lifetime.signal).catch(() => {});
+  }
+
+  async #relist(): Promise<void> {
+    const { items, resourceVersion } = await this.#source.list();
+    if (this.#stopped) return;
+    const seen = new Set<string>();
+    for (const item of items) {
+      seen.add(this.#cache.keyOf(item));
+      this.#store(item);
+    }
+    for (const key of this.#cache.keys()) {
+      if (seen.has(key)) continue;
+      const old = this.#cache.remove(key)!;
+      this.#emit(this.#deleteHandlers, old);
+    }
+    this.#resourceVersion = resourceVersion;
+    this.#needsList = false;
+    if (!this.#synced) this.#onFirstSync();
+  }
+
+  #onFirstSync(): void {
+    this.#synced = true;
+    this.#markSynced();
+    if (this.#resyncMs && this.#resyncMs > 0) this.#armResync(this.#resyncMs);
+  }
+
+  #armResync(everyMs: number): void {
+    this.#resyncTimer = this.#clock.setTimer(everyMs, () => {
+      if (this.#stopped) return;
+      for (const object of this.#cache.list()) this.#emitUpdate(object, object);
+      this.#armResync(everyMs);
+    });
+  }
+
+  /** Puts `object` in the cache and emits add or update; nothing when its resourceVersion is unchanged. */
+  #store(object: T): void {
+    const key = this.#cache.keyOf(object);
+    const old = this.#cache.get(key);
+    const version = resourceVersionOf(object);
+    if (old !== undefined && version !== '' && resourceVersionOf(old) === version) return;
+    this.#cache.put(object);
+    if (old === undefined) this.#emit(this.#addHandlers, object);
+    else this.#emitUpdate(object, old);
+  }
+
+  /** One watch from the current resourceVersion, until it ends; then the pause that should follow. */
+  async #watchOnce(): Promise<void> {
+    const session: WatchSession = {
+      abort: new AbortController(),
+      sawChange: false,
+      expired: false,
+      silent: false,
+      failure: undefined,
+    };
+    const endSession = () => session.abort.abort(new Error(`watch of ${this.name} ended`));
+    this.#lifetime.signal.addEventListener('abort', endSession, { once: true });
+    let silence = this.#armSilence(session);
+    const startedMs = this.#clock.now();
+    try {
+      const handle = await this.#source.watch(
+        this.#resourceVersion,
+        (type, object) => {
+          if (session.abort.signal.aborted) return;
+          silence.cancel();
+          silence = this.#armSilence(session);
+          this.#onWatchEvent(session, type, object);
+        },
+        session.abort.signal,
+      );
+      await this.#untilEnded(handle, session.abort.signal);
+    } catch (error) {
+      if (!session.abort.signal.aborted) throw error;
+    } finally {
+      silence.cancel();
+      this.#lifetime.signal.removeEventListener('abort', endSession);
+    }
+    if (session.failure !== undefined) throw session.failure;
+    const end = session.expired ? 'expired' : session.silent ? 'silent' : 'closed';
+    await this.#afterWatch(end, session, this.#clock.now() - startedMs);
+  }
+
+  #armSilence(session: WatchSession): Timer {
+    return this.#clock.setTimer(this.#silentWatchTimeoutMs, () => {
+      session.silent = true;
+      session.abort.abort(new Error(`watch of ${this.name} was silent for ${this.#silentWatchTimeoutMs} ms`));
+    });
+  }
+
+  /** Resolves when the stream ends or `signal` aborts (then the handle is aborted too). */
+  async #untilEnded(handle: WatchHandle, signal: AbortSignal): Promise<void> {
+    handle.done.catch(() => {}); // a rejection after we stopped listening is not unhandled
+    if (signal.aborted) return handle.abort();
+    let onAbort: () => void = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = () => {
+        handle.abort();
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([handle.done, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #onWatchEvent(session: WatchSession, type: WatchEventType, object: T): void {
+    if (type === 'ERROR') {
+      if (isExpiredEvent(object)) session.expired = true;
+      else session.failure = new WatchErrorEvent(this.name, object);
+      session.abort.abort(new Error(`watch of ${this.name} got an ERROR event`));
+      return;
+    }
+    session.sawChange = true;
+    this.#failures = 0;
+    const version = resourceVersionOf(object);
+    if (version !== '') this.#resourceVersion = version;
+    if (type === 'BOOKMARK') return;
+    if (type !== 'DELETED') return this.#store(object);
+    const old = this.#cache.remove(this.#cache.keyOf(object));
+    if (old !== undefined) this.#emit(this.#deleteHandlers, object);
+  }
+
+  /**
+   * After a watch ends: relist on expiry, watch again otherwise. Watches that keep ending at
+   * once without a change (or keep expiring) are spaced out: 1 s doubling to 30 s from the second.
+   */
+  async #afterWatch(end: WatchEnd, session: WatchSession, lastedMs: number): Promise<void> {
+    if (session.sawChange) {
+      this.#immediateCloses = 0;
+      this.#expiriesInARow = 0;
+    }
+    if (end === 'silent') return;
+    if (end === 'expired') {
+      this.#needsList = true;
+      this.#expiriesInARow += 1;
+      return this.#pause(spacingDelayMs(this.#expiriesInARow));
+    }
+    const immediate = !session.sawChange && lastedMs < IMMEDIATE_CLOSE_MS;
+    this.#immediateCloses = immediate ? this.#immediateCloses + 1 : 0;
+    if (!immediate) this.#failures = 0;
+    await this.#pause(spacingDelayMs(this.#immediateCloses));
+  }
+
+  #emit(handlers: Array<(object: T) => void>, object: T): void {
+    for (const handler of handlers) {
+      try {
+        handler(object);
+      } catch (error) {
+        this.#report(error);
+      }
+    }
+  }
+
+  #emitUpdate(object: T, old: T): void {
+    for (const handler of this.#updateHandlers) {
+      try {
+        handler(object, old);
+      } catch (error) {
+        this.#report(error);
+      }
+    }
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#onError?.(error);
+    } catch {
+      // A failing error reporter must not stop the informer.
+    }
+  }
+}
