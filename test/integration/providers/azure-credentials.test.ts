@@ -5,22 +5,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run against the real Key Vault emulator; only the product code must stay out of dev/.
- 
+
 import { startKeyVaultEmulator, type KeyVaultEmulator } from '../../../dev/keyvault/index.ts';
- 
+
 import { createIdentityService, type EmulatedIdentityService } from '../../../dev/keyvault/identity/index.ts';
- 
+
 import { createTestIssuer, type TestIssuer } from '../../../dev/keyvault/identity/test-support.ts';
- 
+
 import { createCertificateAuthority, issueServerCertificate } from '../../../dev/tls/index.ts';
 import { KvsyncError } from '../../../src/errors.ts';
 import { isProviderError, type ProviderError } from '../../../src/providers/errors.ts';
 import { createProviderRegistry } from '../../../src/providers/registry.ts';
 import { createFakeKube, type FakeKube } from '../../../src/providers/test-support.ts';
-import { createAzureKeyVaultConnector, createAzureProviderCache } from '../../../src/providers/azure-keyvault/cache.ts';
-import type { AzureKeyVaultStoreConfig, AzureKVProvider } from '../../../src/providers/azure-keyvault/config.ts';
-import { CLIENT_ID_ANNOTATION, TENANT_ID_ANNOTATION } from '../../../src/providers/azure-keyvault/credentials.ts';
-import { createAzureKeyVaultProvider, type AzureProviderOptions } from '../../../src/providers/azure-keyvault/provider.ts';
+import {
+  createAzureKeyVaultConnector,
+  createAzureProviderCache,
+} from '../../../src/providers/azure-keyvault/cache.ts';
+import type {
+  AzureKeyVaultStoreConfig,
+  AzureKVProvider,
+} from '../../../src/providers/azure-keyvault/config.ts';
+import {
+  CLIENT_ID_ANNOTATION,
+  TENANT_ID_ANNOTATION,
+} from '../../../src/providers/azure-keyvault/credentials.ts';
+import {
+  createAzureKeyVaultProvider,
+  type AzureProviderOptions,
+} from '../../../src/providers/azure-keyvault/provider.ts';
 
 // Each auth type through the real @azure/identity credentials against the emulator's
 // authority (RBAC mode, principals registered per test), and the provider cache: one token
@@ -290,7 +302,7 @@ describe('WorkloadIdentity without serviceAccountRef (the pod environment)', () 
       AZURE_FEDERATED_TOKEN_FILE: tokenFile,
     };
     // The environment is the pod's here: the test plays the workload-identity webhook.
-     
+
     const env = process.env;
     Object.assign(env, variables);
     try {

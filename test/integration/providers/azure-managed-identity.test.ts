@@ -2,9 +2,9 @@ import { ClientSecretCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run against the real Key Vault emulator; only the product code must stay out of dev/.
- 
+
 import { startDevKeyVault, type DevKeyVault } from '../../../dev/keyvault/dev-emulator.ts';
- 
+
 import type { EmulatedIdentityService } from '../../../dev/keyvault/identity/index.ts';
 import { isProviderError } from '../../../src/providers/errors.ts';
 import type { SecretsProvider } from '../../../src/providers/provider.ts';
@@ -25,7 +25,7 @@ const providers: SecretsProvider[] = [];
 beforeAll(async () => {
   emulator = await startDevKeyVault({ vaults: ['our-vault'] });
   identity = emulator.identity as EmulatedIdentityService;
-   
+
   process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = emulator.imdsEndpoint;
   const seed = new ClientSecretCredential(emulator.tenantId, '7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e', 'seed', {
     authorityHost: emulator.authorityHost,
@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const provider of providers) provider.close();
-   
+
   delete process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
   await emulator.close();
 });

@@ -4,15 +4,26 @@ import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // Tests run against the real Key Vault emulator; only the product code must stay out of dev/.
- 
+
 import { startDevKeyVault, type DevKeyVault } from '../../../dev/keyvault/dev-emulator.ts';
- 
+
 import type { EmulatedIdentityService } from '../../../dev/keyvault/identity/index.ts';
 import { isProviderError, type ProviderError } from '../../../src/providers/errors.ts';
 import type { ProviderCallRecord, SecretsProvider } from '../../../src/providers/provider.ts';
-import { createFakeClock, createFakeKube, type FakeClock, type FakeKube } from '../../../src/providers/test-support.ts';
-import type { AzureKeyVaultStoreConfig, AzureKVProvider } from '../../../src/providers/azure-keyvault/config.ts';
-import { createAzureKeyVaultProvider, type AzureProviderOptions } from '../../../src/providers/azure-keyvault/provider.ts';
+import {
+  createFakeClock,
+  createFakeKube,
+  type FakeClock,
+  type FakeKube,
+} from '../../../src/providers/test-support.ts';
+import type {
+  AzureKeyVaultStoreConfig,
+  AzureKVProvider,
+} from '../../../src/providers/azure-keyvault/config.ts';
+import {
+  createAzureKeyVaultProvider,
+  type AzureProviderOptions,
+} from '../../../src/providers/azure-keyvault/provider.ts';
 
 // The provider with the real SDK against the composed emulator (open mode unless a test says
 // otherwise): reads, properties, versions, keys and certificates, error translation with
