@@ -75,6 +75,7 @@ function secretRef(
   field: string,
 ): SecretKeyRef | undefined {
   if (!selector) return undefined;
+  if (!selector.name || !selector.key) throw invalidProviderConfig(`${field} needs both name and key`);
   return {
     namespace: resolveNamespace(config, selector.namespace, field),
     name: selector.name,

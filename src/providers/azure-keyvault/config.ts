@@ -1,69 +1,30 @@
+import {
+  AZURE_AUTH_TYPES,
+  AZURE_ENVIRONMENT_TYPES,
+  type AzureCustomCloudConfig,
+  type AzureKVAuth,
+  type AzureKVProvider,
+  type SecretKeySelector,
+  type ServiceAccountSelector,
+} from '../../api/index.ts';
 import { invalidProviderConfig } from '../errors.ts';
 import type { StoreConfig } from '../registry.ts';
 
 /**
- * `spec.provider.azurekv` of a SecretStore/ClusterSecretStore, as ESO's `AzureKVProvider`
- * JSON. (The API types in `src/api/` describe the same shape; this copy is what the provider
- * checks at its edge.)
+ * Checks `spec.provider.azurekv` (typed in `src/api/`) at the provider's edge: what reaches the
+ * provider may come from a store the API server never validated against our schema.
  */
 
-export const AZURE_AUTH_TYPES = ['ServicePrincipal', 'ManagedIdentity', 'WorkloadIdentity'] as const;
-export type AzureAuthType = (typeof AZURE_AUTH_TYPES)[number];
-
-export const AZURE_ENVIRONMENT_TYPES = [
-  'PublicCloud',
-  'USGovernmentCloud',
-  'ChinaCloud',
-  'GermanCloud',
-  'AzureStackCloud',
-] as const;
-export type AzureEnvironmentType = (typeof AZURE_ENVIRONMENT_TYPES)[number];
-
-/** One key of a Secret; `namespace` only in a ClusterSecretStore (or equal to the store's own). */
-export interface SecretKeySelector {
-  name: string;
-  key: string;
-  namespace?: string;
-}
-
-export interface ServiceAccountSelector {
-  name: string;
-  namespace?: string;
-  /** Audiences requested besides `api://AzureADTokenExchange`. */
-  audiences?: string[];
-}
-
-export interface AzureKVAuth {
-  clientId?: SecretKeySelector;
-  tenantId?: SecretKeySelector;
-  clientSecret?: SecretKeySelector;
-  /** PEM with the certificate and its private key. */
-  clientCertificate?: SecretKeySelector;
-}
-
-export interface AzureCustomCloudConfig {
-  activeDirectoryEndpoint: string;
-  keyVaultEndpoint?: string;
-  keyVaultDNSSuffix?: string;
-  resourceManagerEndpoint?: string;
-}
-
-export interface AzureKVProvider {
-  /** Default `ServicePrincipal` (ESO's CRD default). */
-  authType?: AzureAuthType;
-  /** `https://<name>.vault.azure.net` (or the sovereign cloud's suffix). */
-  vaultUrl: string;
-  tenantId?: string;
-  /** Default `PublicCloud`. `GermanCloud` is refused (discontinued). */
-  environmentType?: AzureEnvironmentType;
-  /** Client id of a user-assigned managed identity. */
-  identityId?: string;
-  authSecretRef?: AzureKVAuth;
-  serviceAccountRef?: ServiceAccountSelector;
-  /** ESO's switch to its newer Go SDK; kvsync always uses the current Azure SDK and ignores it. */
-  useAzureSDK?: boolean;
-  customCloudConfig?: AzureCustomCloudConfig;
-}
+export type {
+  AzureAuthType,
+  AzureCustomCloudConfig,
+  AzureEnvironmentType,
+  AzureKVAuth,
+  AzureKVProvider,
+  SecretKeySelector,
+  ServiceAccountSelector,
+} from '../../api/index.ts';
+export { AZURE_AUTH_TYPES, AZURE_ENVIRONMENT_TYPES };
 
 export type AzureKeyVaultStoreConfig = StoreConfig<AzureKVProvider>;
 
