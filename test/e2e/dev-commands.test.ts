@@ -78,6 +78,7 @@ describe('npm start (the sandbox)', () => {
       vaults: Record<string, string>;
       caFile: string;
       imdsEndpoint: string;
+      metricsUrl: string;
     };
     expect(endpoints.kubernetesUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(endpoints.vaults['our-vault']).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -91,6 +92,27 @@ describe('npm start (the sandbox)', () => {
     expect(((await imds.json()) as { token_type: string }).token_type).toBe('Bearer');
     expect(await kubectl(endpoints.kubeconfig, 'get', 'namespaces', '-o', 'name')).toContain(
       'namespace/kube-system',
+    );
+    // The operator runs and has synced the incident's ExternalSecret from the seeded vault.
+    const ready = () =>
+      kubectl(
+        endpoints.kubeconfig,
+        'get',
+        'es',
+        'database-credentials',
+        '-o',
+        'jsonpath={.status.conditions[0].reason}',
+      );
+    const deadline = Date.now() + 20_000;
+    while ((await ready()) !== 'SecretSynced' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await ready()).toBe('SecretSynced');
+    expect(
+      await kubectl(endpoints.kubeconfig, 'get', 'secret', 'database-credentials', '-o', 'name'),
+    ).toContain('secret/database-credentials');
+    const metrics = await (await fetch(endpoints.metricsUrl)).text();
+    expect(metrics).toMatch(
+      /^externalsecret_sync_calls_total\{[^}]*name="database-credentials"[^}]*\} [1-9]/m,
     );
     expect(await sandbox.stop()).toBe(0);
     expect(existsSync(file)).toBe(false);

@@ -8,6 +8,8 @@ export interface Started {
   /** The first stdout line that parses as JSON, or every line read until `match` is seen. */
   firstLine: string;
   stderr(): string;
+  /** Every stdout line read so far, joined by newlines. */
+  stdout(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -20,16 +22,19 @@ export function startProcess(
 ): Promise<Started> {
   const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  const stdout: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
+      stdout.push(line);
       if (!options.ready(line)) return;
       resolve({
         child,
         firstLine: line,
         stderr: () => stderr,
+        stdout: () => stdout.join('\n'),
         stop: () => {
           child.kill('SIGTERM');
           return exited;
