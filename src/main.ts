@@ -4,6 +4,7 @@ import { operatorMetrics } from './controllers/metrics-adapter.ts';
 import { startOperator, type Operator } from './controllers/operator.ts';
 import { createProviderSource } from './controllers/provider-source.ts';
 import { createEventRecorder, createKubeClient } from './kube/index.ts';
+import { VaultBudget } from './refresh/budget.ts';
 import { createLogger, createMetrics, type Logger } from './observability/index.ts';
 import { systemClock, type Clock } from './runtime/index.ts';
 import { startHttpServer, type HttpServer } from './server/index.ts';
@@ -47,8 +48,14 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     clock,
     onError: (error) => logger.warn('event not recorded', { error }),
   });
+  const budget = new VaultBudget({
+    clock,
+    requestsPerWindow: config.azure.requestBudgetPer10s,
+    windowMs: 10_000,
+  });
   const providers = createProviderSource(kube, {
     clock,
+    gate: budget,
     ...(config.azure.authorityHost ? { authorityHost: config.azure.authorityHost } : {}),
     ...(config.azure.caFile ? { caPem: readFileSync(config.azure.caFile, 'utf8') } : {}),
     ...(config.azure.vaultEndpoint

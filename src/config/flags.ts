@@ -251,6 +251,16 @@ export const FLAGS = [
     description: 'vault host names that --azure-vault-endpoint applies to',
   },
   {
+    name: 'keyvault-request-budget',
+    kind: 'string',
+    valueName: 'N',
+    default: '2000',
+    section: 'Azure',
+    description:
+      "Key Vault requests allowed per vault per 10 s, shared by every worker (Azure's limit is 4,000)",
+  },
+
+  {
     name: 'event-grid-secret-file',
     kind: 'string',
     valueName: 'PATH',

@@ -49,6 +49,7 @@ describe('parseOperatorConfig defaults', () => {
         caFile: undefined,
         vaultEndpoint: undefined,
         vaultHostSuffix: '.vault.azure.net',
+        requestBudgetPer10s: 2000,
       },
       eventGrid: { secretFile: undefined, secretRef: undefined },
     });
@@ -271,6 +272,7 @@ describe('flag over environment', () => {
 describe('invalid values', () => {
   const invalid: [string, string[], Record<string, string>?][] = [
     ['concurrent', ['--concurrent', 'many']],
+    ['keyvault-request-budget', ['--keyvault-request-budget', '0']],
     ['concurrent', ['--concurrent', '0']],
     ['concurrent', ['--concurrent', '1.5']],
     ['concurrent', [], { KVSYNC_CONCURRENT: '-1' }],

@@ -64,6 +64,8 @@ export interface AzureConfig {
   readonly vaultEndpoint: { readonly host: string; readonly port: number } | undefined;
   /** Starts with a dot, e.g. `.vault.azure.net`. */
   readonly vaultHostSuffix: string;
+  /** Requests per vault per 10 s that kvsync allows itself. */
+  readonly requestBudgetPer10s: number;
 }
 
 export interface SecretKeyRef {
@@ -204,6 +206,7 @@ function azureConfig(flags: FlagReader): AzureConfig {
     caFile: nonEmpty(flags, 'azure-ca-file'),
     vaultEndpoint: vaultEndpoint(flags),
     vaultHostSuffix,
+    requestBudgetPer10s: flags.integer('keyvault-request-budget', { min: 1, max: 100_000 }),
   };
 }
 

@@ -112,3 +112,13 @@ export interface ProviderCallRecord {
   status: 'success' | 'error';
   durationMs: number;
 }
+
+/**
+ * Paces requests to one remote endpoint (a vault) across every store and worker: `acquire`
+ * before each request, `throttled` when the service answered 429. Implemented by
+ * `src/refresh/budget.ts`; optional for providers.
+ */
+export interface RequestGate {
+  acquire(endpoint: string, signal?: AbortSignal): Promise<void>;
+  throttled(endpoint: string, retryAfterMs?: number): void;
+}

@@ -1,6 +1,6 @@
 import type { ProviderClock } from '../clock.ts';
-import type { ProviderCallRecord } from '../provider.ts';
-import { translateAzureError, type AzureCallTarget } from './azure-errors.ts';
+import type { ProviderCallRecord, RequestGate } from '../provider.ts';
+import { isRestError, translateAzureError, type AzureCallTarget } from './azure-errors.ts';
 import { retryDecision, type RetryPolicy } from './retry.ts';
 
 /** The provider's name in metrics (ESO's `provider` label). */
@@ -13,6 +13,8 @@ export interface CallContext {
   clock: ProviderClock;
   retry: RetryPolicy;
   onCall?: (record: ProviderCallRecord) => void;
+  /** The per-vault budget every attempt waits for; a 429 pauses the vault through it. */
+  gate?: RequestGate;
 }
 
 /** One `onCall` record for a request that started at `startedMs`. */
@@ -44,6 +46,7 @@ export async function callKeyVault<T>(
   abortSignal?: AbortSignal,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    await context.gate?.acquire(target.vaultUrl, abortSignal);
     const startedMs = context.clock.now();
     try {
       const result = await run();
@@ -53,6 +56,8 @@ export async function callKeyVault<T>(
       recordCall(context, call, 'error', startedMs);
       if (abortSignal?.aborted) throw abortSignal.reason ?? error;
       const decision = retryDecision(error, attempt, context.retry, context.clock.now());
+      if (isRestError(error) && error.statusCode === 429)
+        context.gate?.throttled(target.vaultUrl, decision.delayMs);
       if (!decision.retry) throw translateAzureError(error, target, decision.delayMs);
       await context.clock.sleep(decision.delayMs, abortSignal);
     }

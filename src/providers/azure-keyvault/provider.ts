@@ -9,6 +9,7 @@ import type {
   RemoteRef,
   RemoteSecretProperties,
   RemoteValue,
+  RequestGate,
   SecretsProvider,
 } from '../provider.ts';
 import { planAuth } from './auth-plan.ts';
@@ -38,6 +39,8 @@ export interface AzureProviderOptions {
   clock?: ProviderClock;
   /** See `RetryPolicy`; defaults 3 retries, 1 s base, 16 s longest wait. */
   retry?: Partial<RetryPolicy>;
+  /** Per-vault request budget shared by every store (`src/refresh/budget.ts`). */
+  gate?: RequestGate;
 }
 
 interface Shared {
@@ -59,6 +62,7 @@ function callContext(options: AzureProviderOptions): CallContext {
     clock: options.clock ?? systemClock,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.gate ? { gate: options.gate } : {}),
   };
 }
 
