@@ -19,9 +19,9 @@ import { createVaultClients, type VaultClients } from './clients.ts';
 import { cloudEndpoints, type AzureCloudEndpoints } from './clouds.ts';
 import { parseAzureKVProvider, type AzureKeyVaultStoreConfig } from './config.ts';
 import { buildCredential, type StoreCredential } from './credentials.ts';
-import { describeObject, parseObjectKey } from './object-ref.ts';
+import { describeObject, parseObjectKey, type AzureObjectRef } from './object-ref.ts';
 import { extractProperty, jsonObjectEntries, tagEntries, tagProperty } from './property.ts';
-import { fetchObject, type ReadContext } from './read-object.ts';
+import { fetchObject, type FetchedObject, type ReadContext } from './read-object.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import { createVaultAgent, type VaultEndpointOverride } from './transport.ts';
 
@@ -153,16 +153,47 @@ async function validate(parts: AzureProviderParts, options: ProviderCallOptions)
   }
 }
 
+/**
+ * One GET per object and version at a time: concurrent reads of the same object (many
+ * ExternalSecrets of one store referencing one secret, e.g. after a rotation) share one
+ * request. Sharing stays within one provider, i.e. one store's credential, so that no store
+ * reads through another's permissions. An abort by one caller does not abort the others'.
+ */
+function sharedFetcher(context: ReadContext) {
+  const inFlight = new Map<string, Promise<FetchedObject>>();
+  return (key: string, ref: AzureObjectRef, version: string | undefined, options: ProviderCallOptions) => {
+    if (options.abortSignal?.aborted) return Promise.reject(options.abortSignal.reason);
+    const id = `${ref.type}/${ref.name.toLowerCase()}/${version ?? ''}`;
+    let request = inFlight.get(id);
+    if (!request) {
+      request = fetchObject(context, key, ref, version, {}).finally(() => inFlight.delete(id));
+      inFlight.set(id, request);
+    }
+    const forCaller = request.then((object) => ({ ...object, source: { ...object.source, key } }));
+    return options.abortSignal ? abortable(forCaller, options.abortSignal) : forCaller;
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function createProvider(parts: AzureProviderParts, shared: Shared): SecretsProvider {
   let closed = false;
   const open = (what: string) => {
     if (closed) throw providerClosed(`${what} from ${parts.spec.vaultUrl}`);
   };
+  const fetchShared = sharedFetcher(parts.context);
   return {
     async getSecret(ref: RemoteRef, options: ProviderCallOptions = {}): Promise<RemoteValue> {
       open(`get '${ref.key}'`);
       const objectRef = parseObjectKey(ref.key);
-      const object = await fetchObject(parts.context, ref.key, objectRef, ref.version, options);
+      const object = await fetchShared(ref.key, objectRef, ref.version, options);
       const what = describeObject(objectRef, ref.version);
       const value =
         ref.metadataPolicy === 'Fetch'
@@ -179,7 +210,7 @@ function createProvider(parts: AzureProviderParts, shared: Shared): SecretsProvi
         throw unsupported(
           `dataFrom.extract reads secrets only; '${ref.key}' is a ${describeObject(objectRef)}`,
         );
-      const object = await fetchObject(parts.context, ref.key, objectRef, ref.version, options);
+      const object = await fetchShared(ref.key, objectRef, ref.version, options);
       const what = describeObject(objectRef, ref.version);
       if (ref.metadataPolicy === 'Fetch')
         return { values: tagEntries(object.tags, objectRef.name, ref.property, what), source: object.source };
