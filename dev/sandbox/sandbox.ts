@@ -50,7 +50,10 @@ export interface Sandbox {
   endpoints: SandboxEndpoints;
   kube: KubeApiServer;
   vault: DevKeyVault;
+  /** The operator running now (a new one after `restartOperator`). */
   operator: Kvsync;
+  /** Stops the operator and starts a new one on the same flags, as a pod restart would. */
+  restartOperator(): Promise<Kvsync>;
   /** A SecretClient for `our-vault` through the emulator's managed identity, trusting its CA. */
   secrets: SecretClient;
   /** Stops the operator, then both emulators. */
@@ -124,27 +127,25 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const operatorLog = join(dir, 'operator.log');
   const writeLog =
     options.writeLog ?? ((line: string) => writeFileSync(operatorLog, `${line}\n`, { flag: 'a' }));
-  const config = parseOperatorConfig(
-    [
-      '--kubeconfig',
-      kubeconfig,
-      '--http-addr',
-      '127.0.0.1:0',
-      '--dashboard-addr',
-      '',
-      '--leader-election-namespace',
-      'default',
-      '--azure-ca-file',
-      vault.caFile,
-      '--azure-authority-host',
-      vault.authorityHost,
-      '--azure-vault-endpoint',
-      `127.0.0.1:${mainPort}`,
-      ...(options.operatorArgs ?? []),
-    ],
-    {},
-  );
-  const operator = await startKvsync(config, { writeLog });
+  const operatorFlags = [
+    '--kubeconfig',
+    kubeconfig,
+    '--http-addr',
+    '127.0.0.1:0',
+    '--dashboard-addr',
+    '',
+    '--leader-election-namespace',
+    'default',
+    '--azure-ca-file',
+    vault.caFile,
+    '--azure-authority-host',
+    vault.authorityHost,
+    '--azure-vault-endpoint',
+    `127.0.0.1:${mainPort}`,
+    ...(options.operatorArgs ?? []),
+  ];
+  const startOperator = () => startKvsync(parseOperatorConfig(operatorFlags, {}), { writeLog });
+  let operator = await startOperator();
   if (options.examples ?? true) await applyFolder(client, join(ROOT, 'examples'));
 
   const endpoints: SandboxEndpoints = {
@@ -165,7 +166,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     endpoints,
     kube,
     vault,
-    operator,
+    get operator() {
+      return operator;
+    },
+    async restartOperator() {
+      await operator.stop();
+      operator = await startOperator();
+      return operator;
+    },
     secrets,
     async close() {
       await operator.stop();

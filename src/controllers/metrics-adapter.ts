@@ -26,7 +26,13 @@ export function operatorMetrics(metrics: Metrics): OperatorDeps['metrics'] {
       metrics.setLeader(isLeader);
     },
     reconciled(outcome: ReconcileOutcome) {
-      const result = outcome.result === 'terminal' ? 'error' : outcome.result;
+      // controller-runtime's labels: a terminal error is an error, a delayed requeue `requeue_after`.
+      const result =
+        outcome.result === 'terminal'
+          ? 'error'
+          : outcome.result === 'requeue'
+            ? 'requeue_after'
+            : outcome.result;
       metrics.recordReconcile(outcome.controller, result, outcome.durationMs);
     },
   };

@@ -1,4 +1,5 @@
 import {
+  CONDITION_READY,
   LABEL_MANAGED,
   type ClusterSecretStore,
   type ExternalSecret,
@@ -85,6 +86,10 @@ function specOrMetadataChanged(now: ExternalSecret, old: ExternalSecret): boolea
     JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? []) ||
     a.deletionTimestamp !== b.deletionTimestamp
   );
+}
+
+function isReady(store: SecretStore | ClusterSecretStore): boolean {
+  return store.status?.conditions?.some((c) => c.type === CONDITION_READY && c.status === 'True') ?? false;
 }
 
 function targetKey(es: ExternalSecret): string {
@@ -201,6 +206,8 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     update: (store: SecretStore | ClusterSecretStore, old: SecretStore | ClusterSecretStore) => {
       if (store.metadata.generation !== old.metadata.generation)
         storeController.queue.add(storeKey(kind, store));
+      // Enqueued from the cache, so that the ExternalSecrets read the Ready store (no stale gate).
+      if (isReady(store) && !isReady(old)) enqueueStoreUsers(storeKey(kind, store));
     },
   });
   for (const [kind, informer] of [

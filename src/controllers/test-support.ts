@@ -22,6 +22,7 @@ import {
   MemoryListWatchSource,
   type LeaseLock,
   type ListWatchSource,
+  type ObjectWithMeta,
   type ReconcileOutcome,
 } from '../runtime/index.ts';
 
@@ -53,7 +54,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** RFC 7386 JSON merge patch; `undefined` members are skipped as JSON would drop them. */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
+function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isRecord(patch)) return structuredClone(patch);
   const result: Record<string, unknown> = isRecord(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
@@ -88,10 +89,10 @@ export class FakeKube implements KubeClient {
   #uids = 0;
 
   /** The shared list/watch source of `kind`. */
-  source<T>(kind: string): MemoryListWatchSource<T & StoredObject> {
+  source<T extends ObjectWithMeta = StoredObject>(kind: string): MemoryListWatchSource<T> {
     let source = this.#sources.get(kind);
     if (!source) this.#sources.set(kind, (source = new MemoryListWatchSource<StoredObject>()));
-    return source as unknown as MemoryListWatchSource<T & StoredObject>;
+    return source as unknown as MemoryListWatchSource<T>;
   }
 
   /** Stores `object` as if created by someone else (no call recorded). Returns the stored copy. */

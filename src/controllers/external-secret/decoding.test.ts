@@ -52,13 +52,17 @@ describe('decodeValue', () => {
     ['Base64URL', '+/8='], // standard alphabet
     ['Base64URL', 'Gustavo'], // unpadded: Go's URLEncoding refuses it
   ])('%s rejects %j with ERR_DECODING', (strategy, input) => {
-    const error = decodingError(() => decodeValue(bytes(input), strategy, "'pg-password' for key 'password'"));
+    const error = decodingError(() =>
+      decodeValue(bytes(input), strategy, "'pg-password' for key 'password'"),
+    );
     expect(error.code).toBe('ERR_DECODING');
   });
 
   it('names the key, never the value, in its error', () => {
     const value = 'Sup3r$ecret!';
-    const error = decodingError(() => decodeValue(bytes(value), 'Base64', "'pg-password' for key 'password'"));
+    const error = decodingError(() =>
+      decodeValue(bytes(value), 'Base64', "'pg-password' for key 'password'"),
+    );
     expect(error.message).toContain('pg-password');
     expect(error.message).not.toContain(value);
     expect(error.message).not.toContain(Buffer.from(value).toString('base64'));
@@ -75,6 +79,9 @@ describe('convertKey', () => {
     ['x@y', 'Unicode', 'x_U0040_y'],
     ['key😀', 'Unicode', 'key_U1f600_'],
     ['key😀', 'Default', 'key_'],
+    // Letters and numbers beyond ASCII are kept, as Go's unicode.IsLetter/IsNumber keep them.
+    ['clé', 'Unicode', 'clé'],
+    ['clé', 'Default', 'clé'],
   ])('%j with %s → %j', (key, strategy, expected) => {
     expect(convertKey(key, strategy)).toBe(expected);
   });

@@ -13,7 +13,8 @@ const BASE64_URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
 function decodeStrict(value: Buffer, alphabet: RegExp, encoding: 'base64' | 'base64url'): Buffer | undefined {
   const text = value.toString('latin1').trim();
-  if (!alphabet.test(text) || (encoding === 'base64' && text.length % 4 !== 0)) return undefined;
+  // Go's StdEncoding and URLEncoding are both padded: a length that is not a multiple of 4 is refused.
+  if (!alphabet.test(text) || text.length % 4 !== 0) return undefined;
   return Buffer.from(text, encoding);
 }
 
@@ -41,16 +42,19 @@ function failDecoding(what: string, strategy: string): never {
 /** Characters allowed in a Secret data key. */
 export const SECRET_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
 
+/** What ESO's `convert` keeps: Go's `unicode.IsLetter`/`IsNumber`, '-', '.' and '_'. */
+const KEPT_KEY_CHARACTER = /^[\p{L}\p{N}._-]$/u;
+
 /**
- * Turns a provider key into a valid Secret key: each invalid character becomes `_`
- * (`Default`) or `_UXXXX_` with its code point (`Unicode`).
+ * ESO's key conversion for provider keys: each character that is not a letter, a number, '-',
+ * '.' or '_' becomes `_` (`Default`) or `_U%04x_` with its code point in lower-case hex
+ * (`Unicode`). Letters outside ASCII are kept, as ESO does; `desiredSecret` then refuses the key.
  */
 export function convertKey(key: string, strategy: ConversionStrategy | undefined): string {
   let converted = '';
   for (const char of key) {
-    if (/[-._a-zA-Z0-9]/.test(char)) converted += char;
-    else if (strategy === 'Unicode')
-      converted += `_U${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}_`;
+    if (KEPT_KEY_CHARACTER.test(char)) converted += char;
+    else if (strategy === 'Unicode') converted += `_U${char.codePointAt(0)!.toString(16).padStart(4, '0')}_`;
     else converted += '_';
   }
   return converted;

@@ -91,6 +91,11 @@ export async function fetchProviderData(
     const problem = unsupportedDataFrom(entry, index);
     if (problem) throw problem;
   });
+  // A per-entry store would be read from the ExternalSecret's own store otherwise: refuse it.
+  request.data.forEach((entry, index) => {
+    if (entry.sourceRef)
+      throw new KvsyncError('ERR_UNSUPPORTED', `data[${index}].sourceRef is not supported by kvsync yet`);
+  });
   const [maps, values] = await Promise.all([
     Promise.all(
       request.dataFrom.map((entry) => tolerant(request, () => provider.getSecretMap(entry.extract!))),

@@ -1,22 +1,24 @@
+import { createHash } from 'node:crypto';
 import {
   EXTERNAL_SECRET_EVENT_REASONS as EVENT,
   EXTERNAL_SECRET_MESSAGES as MESSAGE,
   EXTERNAL_SECRET_REASONS as REASON,
   FIELD_MANAGER_PREFIX,
   FINALIZER_EXTERNAL_SECRET_CLEANUP as FINALIZER,
+  LABEL_CREATED_BY,
   effectiveRefreshIntervalMs,
   validateExternalSecret,
   type ExternalSecret,
   type ExternalSecretStatus,
 } from '../../api/index.ts';
 import { errorMessage, isKvsyncError, KvsyncError } from '../../errors.ts';
-import type { EventRecorder, KubeClient } from '../../kube/index.ts';
+import { isConflict, type EventRecorder, type KubeClient } from '../../kube/index.ts';
 import type { SecretsProvider } from '../../providers/provider.ts';
 import { TerminalError, type Clock, type Informer, type ReconcileResult } from '../../runtime/index.ts';
 import { LatestWrites } from '../latest-writes.ts';
 import { fetchProviderData, type FetchResult } from './fetch.ts';
-import { dataHash, syncedResourceVersion } from './hash.ts';
-import { isTargetValid, shouldRefresh } from './refresh.ts';
+import { createdByLabelValue, dataHash, syncedResourceVersion } from './hash.ts';
+import { isTargetValid, jitteredRefreshDue, shouldRefresh } from './refresh.ts';
 import { doneStatus, failedStatus, statusChanged, type DoneOutcome } from './status.ts';
 import {
   checkImmutable,
@@ -115,14 +117,14 @@ export class ExternalSecretReconciler {
       await this.#fail(es, new KvsyncError('ERR_INVALID_RESOURCE', message));
       throw new TerminalError(message);
     }
-    await this.#ensureFinalizer(es);
-    return this.#sync(es);
+    return this.#sync(await this.#ensureFinalizer(es));
   }
 
   async #sync(es: ExternalSecret): Promise<ReconcileResult> {
     const startedMs = this.#deps.clock.now();
     const existing = await this.#readTarget(es);
-    if (!shouldRefresh(es, startedMs) && isTargetValid(existing, es)) return this.#schedule(es, startedMs);
+    const due = shouldRefresh(es, startedMs) || jitteredRefreshDue(es, startedMs);
+    if (!due && isTargetValid(existing, es)) return this.#schedule(es, startedMs);
     let outcome: DoneOutcome;
     try {
       const access = await this.#deps.stores.providerFor(es);
@@ -136,6 +138,9 @@ export class ExternalSecretReconciler {
     } catch (error) {
       // A store that was never validated will be soon; its first Ready enqueues this again.
       if (isKvsyncError(error, 'ERR_STORE_NOT_VALIDATED')) return { requeueAfterMs: STORE_PENDING_RETRY_MS };
+      // Someone wrote the Secret between our read and our write: read again, as ESO does, without
+      // reporting a failure (the backoff of the queue still applies).
+      if (isConflict(error)) throw error;
       return this.#failAndRetry(es, error, startedMs);
     }
     this.#deps.metrics.syncCompleted(
@@ -182,6 +187,7 @@ export class ExternalSecretReconciler {
         message: 'secret will not be created due to CreationPolicy=Merge',
       };
     const result = await this.#writeTarget(es, existing, fetched.data);
+    if (policy === 'Owner') await this.#deleteFormerTargets(es);
     this.#announce(es, result, fetched, base.nextRefreshMs);
     return { ...base, reason: REASON.SecretSynced, message: MESSAGE.synced, bindingName: targetName(es) };
   }
@@ -216,6 +222,25 @@ export class ExternalSecretReconciler {
     const result = existing ? 'updated' : 'created';
     this.#deps.metrics.secretWritten(ref.namespace, result);
     return result;
+  }
+
+  /**
+   * ESO's cleanup after `target.name` changed under creationPolicy Owner: Secrets of the namespace
+   * labelled created-by this ExternalSecret and controlled by it, other than the current target,
+   * are deleted.
+   */
+  async #deleteFormerTargets(es: ExternalSecret): Promise<void> {
+    const createdBy = createdByLabelValue(es.metadata.namespace!, es.metadata.name!);
+    const former = this.#deps.secrets
+      .list()
+      .filter(
+        (secret) =>
+          secret.metadata.namespace === es.metadata.namespace &&
+          secret.metadata.name !== targetName(es) &&
+          secret.metadata.labels?.[LABEL_CREATED_BY] === createdBy &&
+          controllerOf(secret)?.uid === es.metadata.uid,
+      );
+    for (const secret of former) await this.#deleteTarget(es, secret);
   }
 
   async #deleteTarget(es: ExternalSecret, existing: SecretObject | undefined): Promise<void> {
@@ -266,7 +291,8 @@ export class ExternalSecretReconciler {
     const dueMs = es.status.nextRefreshTime
       ? Date.parse(es.status.nextRefreshTime)
       : Date.parse(es.status.refreshTime) + intervalMs;
-    return { requeueAfterMs: Math.max(0, dueMs - nowMs) };
+    // At least 1 ms: due exactly now is not yet due by ESO's strict rule, and 0 would spin.
+    return { requeueAfterMs: Math.max(1, dueMs - nowMs) };
   }
 
   async #failAndRetry(es: ExternalSecret, error: unknown, startedMs: number): Promise<ReconcileResult> {
@@ -322,16 +348,18 @@ export class ExternalSecretReconciler {
     });
   }
 
-  async #ensureFinalizer(es: ExternalSecret): Promise<void> {
+  /** Adds or removes our finalizer as the deletion policy needs; returns the object as it is now. */
+  async #ensureFinalizer(es: ExternalSecret): Promise<ExternalSecret> {
     const wanted = es.spec.target?.deletionPolicy === 'Delete';
     const finalizers = es.metadata.finalizers ?? [];
-    if (wanted === finalizers.includes(FINALIZER)) return;
+    if (wanted === finalizers.includes(FINALIZER)) return es;
     const next = wanted ? [...finalizers, FINALIZER] : finalizers.filter((f) => f !== FINALIZER);
     const written = await this.#deps.kube.mergePatch<ExternalSecret>(esRef(es), {
       metadata: { finalizers: next, resourceVersion: es.metadata.resourceVersion },
     });
     this.#esWrites.remember(`${es.metadata.namespace}/${es.metadata.name}`, written);
-    Object.assign(es, { metadata: written.metadata });
+    // The informer's copy is shared: never modify it, use the server's answer instead.
+    return { ...es, metadata: written.metadata };
   }
 
   /** The ExternalSecret is being deleted: delete an owned target under DeletionPolicy=Delete, then let go. */
@@ -358,8 +386,12 @@ function readyOf(es: ExternalSecret): boolean | undefined {
   return ready ? ready.status === 'True' : undefined;
 }
 
+/** Longest field-manager name ESO writes as is; longer ones become a SHA3 form. */
+const FIELD_MANAGER_MAX_LENGTH = 63;
+
 /** ESO's field manager name for the Secret writes of one ExternalSecret. */
 export function fieldManagerFor(esName: string): string {
   const name = `${FIELD_MANAGER_PREFIX}${esName}`;
-  return name.length <= 128 ? name : `${FIELD_MANAGER_PREFIX}${esName.slice(0, 64)}`;
+  if (name.length <= FIELD_MANAGER_MAX_LENGTH) return name;
+  return `${FIELD_MANAGER_PREFIX}sha3/${createHash('sha3-224').update(esName).digest('hex')}`;
 }

@@ -77,6 +77,19 @@ export function shouldRefresh(es: ExternalSecret, nowMs: number): boolean {
   }
 }
 
+/**
+ * kvsync's jitter on top of ESO's rule: a Periodic ExternalSecret that was synced is also due
+ * once its `status.nextRefreshTime` (the jittered schedule, up to `--refresh-jitter` earlier than
+ * `refreshTime + interval`) has passed. Without this, a wake-up at the jittered time would find
+ * nothing due and ask to come back at once until `refreshTime + interval` (a hot loop).
+ */
+export function jitteredRefreshDue(es: ExternalSecret, nowMs: number): boolean {
+  if (effectiveRefreshPolicy(es) !== 'Periodic' || effectiveRefreshIntervalMs(es) <= 0) return false;
+  if (!es.status?.syncedResourceVersion || !es.status.nextRefreshTime) return false;
+  const dueMs = Date.parse(es.status.nextRefreshTime);
+  return !Number.isNaN(dueMs) && dueMs <= nowMs;
+}
+
 /** What `isTargetValid` reads of the target Secret (as the API serves it: base64 `data`). */
 export interface TargetSecretView {
   metadata: { uid?: string; labels?: Record<string, string>; annotations?: Record<string, string> };

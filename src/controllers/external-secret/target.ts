@@ -41,6 +41,7 @@ export interface SecretObject {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     ownerReferences?: OwnerReference[];
+    finalizers?: string[];
     deletionTimestamp?: string;
     creationTimestamp?: string;
   };
@@ -107,9 +108,27 @@ function ownerReference(spec: TargetSpec): OwnerReference {
   };
 }
 
+/** The group of an `apiVersion` (`external-secrets.io/v1` → `external-secrets.io`; `v1` → ''). */
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+}
+
+/**
+ * True when `reference` names the owning ExternalSecret: by group, kind and name as ESO compares
+ * (not uid), so that an ExternalSecret deleted and re-created under the same name adopts its Secret.
+ */
+function refersToOwner(reference: OwnerReference, spec: TargetSpec): boolean {
+  return (
+    reference.uid === spec.owner.uid ||
+    (reference.kind === 'ExternalSecret' &&
+      reference.name === spec.owner.name &&
+      groupOf(reference.apiVersion) === groupOf(spec.owner.apiVersion))
+  );
+}
+
 function ownerReferences(spec: TargetSpec, existing: SecretObject | undefined): OwnerReference[] | undefined {
   const others = (existing?.metadata.ownerReferences ?? []).filter(
-    (reference) => reference.uid !== spec.owner.uid,
+    (reference) => !refersToOwner(reference, spec),
   );
   const references = spec.creationPolicy === 'Owner' ? [...others, ownerReference(spec)] : others;
   return references.length > 0 ? references : undefined;
@@ -129,7 +148,7 @@ export function desiredSecret(
   dataHash: (data: Record<string, Buffer>) => string,
 ): SecretObject {
   const controller = controllerOf(existing);
-  if (controller && controller.kind === 'ExternalSecret' && controller.uid !== spec.owner.uid)
+  if (controller && controller.kind === 'ExternalSecret' && !refersToOwner(controller, spec))
     throw new KvsyncError(
       'ERR_TARGET_CONFLICT',
       `secret '${spec.secretName}': ${EXTERNAL_SECRET_MESSAGES.ownedByAnother} ('${controller.name}')`,
@@ -147,8 +166,10 @@ export function desiredSecret(
     ...spec.labels,
     [LABEL_MANAGED]: LABEL_MANAGED_VALUE,
   };
+  // ESO sets created-by only for Owner and removes it under any other policy.
   if (spec.creationPolicy === 'Owner')
     labels[LABEL_CREATED_BY] = createdByLabelValue(spec.owner.namespace, spec.owner.name);
+  else delete labels[LABEL_CREATED_BY];
   const annotations = {
     ...existing?.metadata.annotations,
     ...spec.annotations,
@@ -156,6 +177,8 @@ export function desiredSecret(
   };
   const references = ownerReferences(spec, existing);
   const immutable = spec.immutable || existing?.immutable;
+  // The write is a replace: whatever it leaves out is removed, so other controllers' finalizers go along.
+  const finalizers = existing?.metadata.finalizers;
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -167,6 +190,7 @@ export function desiredSecret(
       labels,
       annotations,
       ...(references ? { ownerReferences: references } : {}),
+      ...(finalizers?.length ? { finalizers: [...finalizers] } : {}),
     },
     type: spec.type ?? existing?.type ?? 'Opaque',
     ...(immutable ? { immutable: true } : {}),

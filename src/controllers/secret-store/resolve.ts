@@ -105,11 +105,21 @@ export class StoreResolver {
     return { kind, store };
   }
 
-  /** The provider for `es`; undefined when its store belongs to another controller class. */
+  /**
+   * The provider for `es`; undefined when its store belongs to another controller class. With
+   * the flood gate, throws ERR_STORE_NOT_VALIDATED while the store has no Ready condition yet and
+   * ERR_STORE_NOT_READY when it is not Ready.
+   */
   async providerFor(es: ExternalSecret): Promise<{ provider: SecretsProvider } | undefined> {
     const { kind, store } = await this.storeFor(es);
     if (!isOurs(store, this.#options.controllerClass)) return undefined;
     const { ready, message } = readiness(store);
+    // Not validated yet (no Ready condition): not a failure; its first Ready enqueues `es` again.
+    if (this.#options.floodGate && ready === undefined)
+      throw new KvsyncError(
+        'ERR_STORE_NOT_VALIDATED',
+        `${kind} "${store.metadata.name}" has not been validated yet`,
+      );
     if (this.#options.floodGate && !ready)
       throw new KvsyncError(
         'ERR_STORE_NOT_READY',
