@@ -669,6 +669,21 @@ describe('ExternalSecretReconciler', () => {
       expect(t.secret()).toBeUndefined();
     });
 
+    it('report ESO features kvsync lacks instead of syncing something else', async () => {
+      const es = makeExternalSecret();
+      es.spec.target = { ...es.spec.target, template: { data: { url: 'postgres://{{ .password }}@db' } } };
+      const t = await start(es);
+      const error = await rejection(t.reconcile());
+      expect(error).toBeInstanceOf(TerminalError);
+      expect(t.ready()).toMatchObject({
+        status: 'False',
+        reason: 'SecretSyncedError',
+        message: 'spec.target.template.data is not supported by kvsync yet',
+      });
+      expect(t.provider.calls).toEqual([]);
+      expect(t.secret()).toBeUndefined();
+    });
+
     it('forget the metrics of an ExternalSecret that no longer exists', async () => {
       const t = await start([]);
       expect(await t.reconcile()).toBeUndefined();

@@ -7,6 +7,7 @@ import {
   FINALIZER_EXTERNAL_SECRET_CLEANUP as FINALIZER,
   LABEL_CREATED_BY,
   effectiveRefreshIntervalMs,
+  unsupportedFeatures,
   validateExternalSecret,
   type ExternalSecret,
   type ExternalSecretStatus,
@@ -115,6 +116,13 @@ export class ExternalSecretReconciler {
     if (problems.length > 0) {
       const message = `invalid ExternalSecret: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
       await this.#fail(es, new KvsyncError('ERR_INVALID_RESOURCE', message));
+      throw new TerminalError(message);
+    }
+    // Valid for ESO, not implemented by kvsync: say so rather than sync something different.
+    const unsupported = unsupportedFeatures(es);
+    if (unsupported.length > 0) {
+      const message = unsupported.map((p) => `${p.path} ${p.message}`).join('; ');
+      await this.#fail(es, new KvsyncError('ERR_UNSUPPORTED', message));
       throw new TerminalError(message);
     }
     return this.#sync(await this.#ensureFinalizer(es));
