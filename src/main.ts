@@ -75,10 +75,21 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
   });
   // The probes exist before the operator does (the server starts first).
   const started: { operator?: Operator } = {};
+  const queueAdds = new Map<string, number>();
   const http = await startHttpServer({
     address: config.http.address,
     logger,
-    metrics,
+    // Queue gauges are read when scraped rather than kept up to date on every add.
+    metrics: {
+      render: () => {
+        for (const { name, stats } of started.operator?.queues() ?? []) {
+          metrics.workqueueDepth.set({ name }, stats.depth);
+          metrics.workqueueAddsTotal.inc({ name }, stats.adds - (queueAdds.get(name) ?? 0));
+          queueAdds.set(name, stats.adds);
+        }
+        return metrics.render();
+      },
+    },
     health: {
       live: () => true,
       ready: () =>

@@ -33,6 +33,7 @@ export function operatorMetrics(metrics: Metrics): OperatorDeps['metrics'] {
           : outcome.result === 'requeue'
             ? 'requeue_after'
             : outcome.result;
+      if (outcome.result === 'error') metrics.workqueueRetriesTotal.inc({ name: outcome.controller });
       metrics.recordReconcile(outcome.controller, result, outcome.durationMs);
     },
   };

@@ -13,6 +13,7 @@ import {
   WorkQueue,
   type Clock,
   type ReconcileOutcome,
+  type WorkQueueStats,
 } from '../runtime/index.ts';
 import { ExternalSecretReconciler, type SyncLogger, type SyncMetrics } from './external-secret/reconciler.ts';
 import type { SecretObject } from './external-secret/target.ts';
@@ -63,6 +64,8 @@ export interface Operator {
   /** Enqueues an ExternalSecret (`namespace/name`) for reconcile now. */
   enqueue(key: string): void;
   externalSecrets: Informer<ExternalSecret>;
+  /** The work queues by controller name, for metrics. */
+  queues(): Array<{ name: string; stats: WorkQueueStats }>;
   /** Stops the controllers, waits for in-flight reconciles, releases the lease. */
   stop(): Promise<void>;
 }
@@ -284,6 +287,10 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     isLeader: () => leading,
     enqueue: enqueueEs,
     externalSecrets: informers.externalSecrets,
+    queues: () => [
+      { name: 'externalsecret', stats: esController.queue.stats() },
+      { name: 'secretstore', stats: storeController.queue.stats() },
+    ],
     async stop() {
       await stopControllers();
       election.abort();
