@@ -32,7 +32,10 @@ export type KvsyncErrorCode =
   | 'ERR_TARGET_CONFLICT'
   | 'ERR_TARGET_IMMUTABLE'
   | 'ERR_TARGET_TOO_LARGE'
-  | 'ERR_TARGET_INVALID_KEY';
+  | 'ERR_TARGET_INVALID_KEY'
+  // Event Grid webhook
+  | 'ERR_WEBHOOK_AUTH'
+  | 'ERR_WEBHOOK_BAD_EVENT';
 
 export interface KvsyncErrorOptions {
   cause?: unknown;

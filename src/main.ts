@@ -3,9 +3,11 @@ import type { OperatorConfig } from './config/index.ts';
 import { operatorMetrics } from './controllers/metrics-adapter.ts';
 import { startOperator, type Operator } from './controllers/operator.ts';
 import { createProviderSource } from './controllers/provider-source.ts';
-import { createEventRecorder, createKubeClient } from './kube/index.ts';
+import { createEventGridRoutes, type VaultObjectEvent } from './events/index.ts';
+import { fileSecret, kubeSecret, refreshingSecret, type RefreshingSecret } from './events/webhook-secret.ts';
+import { createEventRecorder, createKubeClient, type KubeClient } from './kube/index.ts';
 import { VaultBudget } from './refresh/budget.ts';
-import { createLogger, createMetrics, type Logger } from './observability/index.ts';
+import { createLogger, createMetrics, type Logger, type Metrics } from './observability/index.ts';
 import { systemClock, type Clock } from './runtime/index.ts';
 import { startHttpServer, type HttpServer } from './server/index.ts';
 
@@ -76,6 +78,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
   // The probes exist before the operator does (the server starts first).
   const started: { operator?: Operator } = {};
   const queueAdds = new Map<string, number>();
+  const throttledSeen = new Map<string, number>();
   const http = await startHttpServer({
     address: config.http.address,
     logger,
@@ -86,6 +89,15 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
           metrics.workqueueDepth.set({ name }, stats.depth);
           metrics.workqueueAddsTotal.inc({ name }, stats.adds - (queueAdds.get(name) ?? 0));
           queueAdds.set(name, stats.adds);
+        }
+        for (const vault of budget.vaults()) {
+          const state = budget.state(vault);
+          metrics.keyVaultPausedSeconds.set({ vault }, budget.pausedForMs(vault) / 1000);
+          metrics.keyVaultThrottledTotal.inc(
+            { vault },
+            state.throttledTotal - (throttledSeen.get(vault) ?? 0),
+          );
+          throttledSeen.set(vault, state.throttledTotal);
         }
         return metrics.render();
       },
@@ -130,6 +142,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     logger,
   });
   started.operator = operator;
+  const webhook = await startWebhook(config, { kube, clock, logger, metrics, http, operator });
   logger.info('kvsync started', { http: http.url, leaderElection: le.enabled });
   let stopped: Promise<void> | undefined;
   return {
@@ -138,6 +151,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     logger,
     stop() {
       stopped ??= (async () => {
+        webhook?.stop();
         await operator.stop();
         await events.flush();
         providers.close();
@@ -147,4 +161,74 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
       return stopped;
     },
   };
+}
+
+/** Vault host names as stores write them; an emulator's loopback ids map to the vault's Azure name. */
+const AZURE_VAULT_HOST = /\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)$/;
+
+function vaultHostOfEvent(event: VaultObjectEvent): string {
+  return AZURE_VAULT_HOST.test(event.vaultHost) ? event.vaultHost : `${event.vaultName}.vault.azure.net`;
+}
+
+/**
+ * The Event Grid webhook (`POST /webhooks/eventgrid`), when a shared secret is configured:
+ * new versions sync the ExternalSecrets that read them at once, expiry notices become
+ * Warning events. Without a secret the route is not served at all.
+ */
+async function startWebhook(
+  config: OperatorConfig,
+  parts: {
+    kube: KubeClient;
+    clock: Clock;
+    logger: Logger;
+    metrics: Metrics;
+    http: HttpServer;
+    operator: Operator;
+  },
+): Promise<RefreshingSecret | undefined> {
+  const { kube, clock, logger, metrics, http, operator } = parts;
+  const { secretFile, secretRef } = config.eventGrid;
+  const read = secretFile ? fileSecret(secretFile) : secretRef ? kubeSecret(kube, secretRef) : undefined;
+  if (!read) {
+    logger.info(
+      'Event Grid webhook off: set --event-grid-secret-file or --event-grid-secret-ref to serve it',
+    );
+    return undefined;
+  }
+  const secret = refreshingSecret(read, clock, 30_000, (error) =>
+    logger.warn('Event Grid shared secret not read', { error }),
+  );
+  await secret.refresh();
+  const routes = createEventGridRoutes({
+    authentication: { sharedSecret: secret.source },
+    onSecretNewVersion: (event) => {
+      const enqueued = operator.remoteChanged(vaultHostOfEvent(event), event.objectName, event.version);
+      logger.info('Key Vault secret changed', { vault: event.vaultName, object: event.objectName, enqueued });
+    },
+    onNearExpiry: (event) =>
+      operator.remoteExpiring(
+        vaultHostOfEvent(event),
+        event.objectName,
+        'near-expiry',
+        event.exp && event.exp * 1000,
+      ),
+    onExpired: (event) =>
+      operator.remoteExpiring(
+        vaultHostOfEvent(event),
+        event.objectName,
+        'expired',
+        event.exp && event.exp * 1000,
+      ),
+    logger,
+    clock,
+    metrics: {
+      countEvent: (type, outcome) => metrics.eventGridEventsTotal.inc({ type, outcome }),
+      countRejected: (reason) => metrics.eventGridRejectedTotal.inc({ reason }),
+      countHandshake: (schema) => metrics.eventGridHandshakesTotal.inc({ schema }),
+      setLastEventTime: (vault, atMs) => metrics.eventGridLastEventSeconds.set({ vault }, atMs / 1000),
+    },
+  });
+  for (const route of routes) http.addRoute(route);
+  logger.info('Event Grid webhook on', { path: `${http.url}/webhooks/eventgrid` });
+  return secret;
 }

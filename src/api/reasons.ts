@@ -40,6 +40,10 @@ export const EXTERNAL_SECRET_EVENT_REASONS = {
   ParameterDeprecated: 'ParameterDeprecated',
   /** kvsync: a refresh read Key Vault and found nothing new (aggregated into one event with a count). */
   Synced: 'Synced',
+  /** kvsync: Key Vault says a secret this ExternalSecret reads expires soon (Event Grid). */
+  SecretNearExpiry: 'SecretNearExpiry',
+  /** kvsync: Key Vault says a secret this ExternalSecret reads has expired (Event Grid). */
+  SecretExpired: 'SecretExpired',
 } as const;
 
 /** Reasons of a store's `Ready` condition. `ValidationUnknown` is shown with status True. */

@@ -1,5 +1,6 @@
 import {
   CONDITION_READY,
+  EXTERNAL_SECRET_EVENT_REASONS as EVENT_REASONS,
   LABEL_MANAGED,
   type ClusterSecretStore,
   type ExternalSecret,
@@ -15,7 +16,14 @@ import {
   type ReconcileOutcome,
   type WorkQueueStats,
 } from '../runtime/index.ts';
-import { ExternalSecretReconciler, type SyncLogger, type SyncMetrics } from './external-secret/reconciler.ts';
+import { RemoteVersions } from '../refresh/remote-versions.ts';
+import { VaultPolls } from '../refresh/vault-polls.ts';
+import {
+  ExternalSecretReconciler,
+  type ChangeTracking,
+  type SyncLogger,
+  type SyncMetrics,
+} from './external-secret/reconciler.ts';
 import type { SecretObject } from './external-secret/target.ts';
 import { StoreResolver, type ProviderSource, type StoreKind } from './secret-store/resolve.ts';
 import { StoreReconciler, storeKey, type StoreMetrics } from './secret-store/reconciler.ts';
@@ -36,6 +44,10 @@ export interface OperatorSettings {
   requeueBaseDelayMs: number;
   requeueMaxDelayMs: number;
   refreshJitter: number;
+  /** Listing polls and push instead of one read per ExternalSecret per refresh (default true). */
+  changeDetection?: boolean;
+  /** Listing period of a vault while Event Grid events arrive for it. */
+  pushFallbackMs?: number;
   leaderElection?: {
     namespace: string;
     name: string;
@@ -63,6 +75,24 @@ export interface Operator {
   isLeader(): boolean;
   /** Enqueues an ExternalSecret (`namespace/name`) for reconcile now. */
   enqueue(key: string): void;
+  /**
+   * A push event said `name` in `vaultHost` has a new version: the ExternalSecrets reading it
+   * sync at once (those with a pinned version, or not refreshing periodically, are left alone).
+   * Returns how many were enqueued.
+   */
+  remoteChanged(vaultHost: string, name: string, version: string | undefined): number;
+  /**
+   * Key Vault said `name` expires soon or has expired: a Warning event on each ExternalSecret
+   * reading it. Returns the keys of those ExternalSecrets.
+   */
+  remoteExpiring(
+    vaultHost: string,
+    name: string,
+    kind: 'near-expiry' | 'expired',
+    expiresMs?: number,
+  ): string[];
+  /** Change detection state, for status, the CLI and the dashboard. */
+  changes?: ChangeTracking;
   externalSecrets: Informer<ExternalSecret>;
   /** The work queues by controller name, for metrics. */
   queues(): Array<{ name: string; stats: WorkQueueStats }>;
@@ -149,7 +179,23 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     baseDelayMs: settings.requeueBaseDelayMs,
     maxDelayMs: settings.requeueMaxDelayMs,
   };
+  const versions = new RemoteVersions();
+  let enqueueOwners = (_vault: string, _names: string[]) => {};
+  const changes: ChangeTracking | undefined =
+    settings.changeDetection === false
+      ? undefined
+      : {
+          versions,
+          polls: new VaultPolls({
+            clock,
+            versions,
+            onChanged: (vault, names) => enqueueOwners(vault, names),
+            ...(settings.pushFallbackMs ? { pushFallbackMs: settings.pushFallbackMs } : {}),
+            logger,
+          }),
+        };
   const esReconciler = new ExternalSecretReconciler({
+    ...(changes ? { changes } : {}),
     clock,
     kube,
     externalSecrets: informers.externalSecrets,
@@ -168,6 +214,9 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     queue: new WorkQueue({ name: 'externalsecret', ...queueOptions }),
     onOutcome: (outcome) => metrics.reconciled(outcome),
   });
+  enqueueOwners = (vault, names) => {
+    for (const name of names) for (const key of changes?.polls.owners(vault, name) ?? []) enqueueEs(key);
+  };
   const watched = new Set(settings.namespaces);
   const enqueueEs = (key: string) => {
     if (watched.size === 0 || watched.has(key.split('/')[0]!)) esController.queue.add(key);
@@ -246,6 +295,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     if (!leading) return;
     leading = false;
     metrics.leader(false);
+    changes?.polls.clear();
     await Promise.all([esController.stop(), storeController.stop()]);
   };
 
@@ -287,11 +337,50 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     isLeader: () => leading,
     enqueue: enqueueEs,
     externalSecrets: informers.externalSecrets,
+    ...(changes ? { changes } : {}),
+    remoteChanged(vaultHost, name, version) {
+      if (!changes) return 0;
+      changes.versions.note(vaultHost, name, {
+        ...(version ? { version } : {}),
+        learnedAtMs: clock.now(),
+        source: 'event',
+      });
+      changes.polls.pushSeen(vaultHost);
+      const owners = changes.polls.owners(vaultHost, name);
+      for (const key of owners) enqueueEs(key);
+      return owners.length;
+    },
+    remoteExpiring(vaultHost, name, kind, expiresMs) {
+      const owners = changes?.polls.owners(vaultHost, name) ?? [];
+      const when = expiresMs === undefined ? '' : ` (expires ${new Date(expiresMs).toISOString()})`;
+      const message =
+        kind === 'expired'
+          ? `Key Vault secret '${name}' has expired${when}: rotate it before it is refused`
+          : `Key Vault secret '${name}' expires soon${when}`;
+      for (const key of owners) {
+        const es = informers.externalSecrets.get(key);
+        if (!es) continue;
+        deps.events.record(
+          {
+            apiVersion: ES_API,
+            kind: 'ExternalSecret',
+            namespace: es.metadata.namespace!,
+            name: es.metadata.name!,
+            ...(es.metadata.uid ? { uid: es.metadata.uid } : {}),
+          },
+          'Warning',
+          kind === 'expired' ? EVENT_REASONS.SecretExpired : EVENT_REASONS.SecretNearExpiry,
+          message,
+        );
+      }
+      return owners;
+    },
     queues: () => [
       { name: 'externalsecret', stats: esController.queue.stats() },
       { name: 'secretstore', stats: storeController.queue.stats() },
     ],
     async stop() {
+      changes?.polls.stop();
       await stopControllers();
       election.abort();
       await electionDone;

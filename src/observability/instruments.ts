@@ -28,6 +28,13 @@ export interface Instruments {
   readonly leader: Gauge;
   readonly keyVaultRequestsTotal: Counter<'vault' | 'operation' | 'status'>;
   readonly secretWritesTotal: Counter<'namespace' | 'result'>;
+  readonly eventGridEventsTotal: Counter<'type' | 'outcome'>;
+  readonly eventGridRejectedTotal: Counter<'reason'>;
+  readonly eventGridHandshakesTotal: Counter<'schema'>;
+  readonly eventGridLastEventSeconds: Gauge<'vault'>;
+  readonly keyVaultThrottledTotal: Counter<'vault'>;
+  readonly keyVaultPausedSeconds: Gauge<'vault'>;
+  readonly secretExpiryEventsTotal: Counter<'namespace' | 'name' | 'kind'>;
   readonly buildInfo: Gauge<'version'>;
 }
 
@@ -124,6 +131,39 @@ export function createInstruments(registry: Registry): Instruments {
       METRIC.secretWritesTotal,
       'Writes of Kubernetes Secrets by namespace and result',
       ['namespace', 'result'],
+    ),
+    eventGridEventsTotal: counter(
+      METRIC.eventGridEventsTotal,
+      'Event Grid events received, by type and outcome',
+      ['type', 'outcome'],
+    ),
+    eventGridRejectedTotal: counter(
+      METRIC.eventGridRejectedTotal,
+      'Event Grid deliveries refused (authentication, malformed), by reason',
+      ['reason'],
+    ),
+    eventGridHandshakesTotal: counter(
+      METRIC.eventGridHandshakesTotal,
+      'Event Grid validation handshakes answered',
+      ['schema'],
+    ),
+    eventGridLastEventSeconds: gauge(
+      METRIC.eventGridLastEventSeconds,
+      'Unix time of the last Key Vault event received for a vault',
+      ['vault'],
+    ),
+    keyVaultThrottledTotal: counter(METRIC.keyVaultThrottledTotal, 'Key Vault 429 answers, by vault', [
+      'vault',
+    ]),
+    keyVaultPausedSeconds: gauge(
+      METRIC.keyVaultPausedSeconds,
+      'Seconds left of the pause a 429 imposed on a vault (0 when not paused)',
+      ['vault'],
+    ),
+    secretExpiryEventsTotal: counter(
+      METRIC.secretExpiryEventsTotal,
+      'Key Vault near-expiry and expiry events for secrets an ExternalSecret reads',
+      ['namespace', 'name', 'kind'],
     ),
     buildInfo: gauge(METRIC.buildInfo, 'Always 1; the version label says which kvsync runs', ['version']),
   };

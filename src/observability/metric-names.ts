@@ -25,6 +25,13 @@ export const METRIC = {
   leader: 'kvsync_leader',
   keyVaultRequestsTotal: 'kvsync_keyvault_requests_total',
   secretWritesTotal: 'kvsync_secret_writes_total',
+  eventGridEventsTotal: 'kvsync_eventgrid_events_total',
+  eventGridRejectedTotal: 'kvsync_eventgrid_requests_rejected_total',
+  eventGridHandshakesTotal: 'kvsync_eventgrid_handshakes_total',
+  eventGridLastEventSeconds: 'kvsync_eventgrid_last_event_timestamp_seconds',
+  keyVaultThrottledTotal: 'kvsync_keyvault_throttled_total',
+  keyVaultPausedSeconds: 'kvsync_keyvault_paused_seconds',
+  secretExpiryEventsTotal: 'kvsync_secret_expiry_events_total',
   buildInfo: 'kvsync_build_info',
 } as const;
 

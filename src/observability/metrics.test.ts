@@ -84,6 +84,13 @@ describe('createMetrics', () => {
       [METRIC.leader]: 'gauge',
       [METRIC.keyVaultRequestsTotal]: 'counter',
       [METRIC.secretWritesTotal]: 'counter',
+      [METRIC.eventGridEventsTotal]: 'counter',
+      [METRIC.eventGridRejectedTotal]: 'counter',
+      [METRIC.eventGridHandshakesTotal]: 'counter',
+      [METRIC.eventGridLastEventSeconds]: 'gauge',
+      [METRIC.keyVaultThrottledTotal]: 'counter',
+      [METRIC.keyVaultPausedSeconds]: 'gauge',
+      [METRIC.secretExpiryEventsTotal]: 'counter',
       [METRIC.buildInfo]: 'gauge',
     });
   });

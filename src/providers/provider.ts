@@ -121,4 +121,6 @@ export interface ProviderCallRecord {
 export interface RequestGate {
   acquire(endpoint: string, signal?: AbortSignal): Promise<void>;
   throttled(endpoint: string, retryAfterMs?: number): void;
+  /** How long `endpoint` stays paused after a 429; 0 when it is not paused. */
+  pausedForMs(endpoint: string): number;
 }

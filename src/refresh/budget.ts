@@ -75,6 +75,11 @@ export class VaultBudget {
     bucket.pausedUntilMs = Math.max(bucket.pausedUntilMs, until);
   }
 
+  /** How long `vault` stays paused after a 429; 0 when it is not. */
+  pausedForMs(vault: string): number {
+    return Math.max(0, (this.#buckets.get(vault)?.pausedUntilMs ?? 0) - this.#clock.now());
+  }
+
   state(vault: string): VaultBudgetState {
     const bucket = this.#bucket(vault);
     this.#refill(bucket);

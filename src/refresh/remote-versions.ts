@@ -31,9 +31,12 @@ function keyOf(vault: string, name: string): string {
   return `${vault.toLowerCase()}/${name.toLowerCase()}`;
 }
 
-/** The host of a vault URL (`https://our-vault.vault.azure.net/` → `our-vault.vault.azure.net`). */
+/**
+ * The host of a vault URL, with its port when not 443 (`https://our-vault.vault.azure.net/` →
+ * `our-vault.vault.azure.net`; an emulator's `https://127.0.0.1:8443` → `127.0.0.1:8443`).
+ */
 export function vaultHostOf(vaultUrl: string): string {
-  return new URL(vaultUrl).hostname.toLowerCase();
+  return new URL(vaultUrl).host.toLowerCase();
 }
 
 export class RemoteVersions {

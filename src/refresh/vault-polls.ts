@@ -74,6 +74,18 @@ export class VaultPolls {
     }
   }
 
+  /** The owners (ExternalSecret keys) that read `name` from `vault`. */
+  owners(vault: string, name: string): string[] {
+    const state = this.#vaults.get(vault.toLowerCase());
+    if (!state) return [];
+    const wanted = name.toLowerCase();
+    return [...state.subscriptions]
+      .filter(([, subscription]) =>
+        subscription.names.some((candidate) => candidate.toLowerCase() === wanted),
+      )
+      .map(([owner]) => owner);
+  }
+
   /** An Event Grid event arrived for `vault`: push works, poll at the fallback period. */
   pushSeen(vault: string): void {
     const state = this.#state(vault);
@@ -96,6 +108,12 @@ export class VaultPolls {
   /** When `vault` will be listed next; undefined when it is not polled. */
   nextPollMs(vault: string): number | undefined {
     return this.#vaults.get(vault.toLowerCase())?.nextPollMs;
+  }
+
+  /** Drops every subscription and timer (e.g. when this replica stops leading); usable again. */
+  clear(): void {
+    for (const state of this.#vaults.values()) state.timer?.cancel();
+    this.#vaults.clear();
   }
 
   stop(): void {

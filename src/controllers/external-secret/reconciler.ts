@@ -19,7 +19,10 @@ import { TerminalError, type Clock, type Informer, type ReconcileResult } from '
 import { LatestWrites } from '../latest-writes.ts';
 import { fetchProviderData, type FetchResult } from './fetch.ts';
 import { createdByLabelValue, dataHash, syncedResourceVersion } from './hash.ts';
-import { isTargetValid, jitteredRefreshDue, shouldRefresh } from './refresh.ts';
+import { decideRefresh, type RefreshDecision, type SyncTrigger } from '../../refresh/decide.ts';
+import { vaultHostOf, type RemoteVersions } from '../../refresh/remote-versions.ts';
+import type { VaultPolls } from '../../refresh/vault-polls.ts';
+import { lastSyncMs, refreshesPeriodically, remoteObjects, syncTrigger } from './refresh-plan.ts';
 import { doneStatus, failedStatus, statusChanged, type DoneOutcome } from './status.ts';
 import {
   checkImmutable,
@@ -39,7 +42,7 @@ import {
 
 /** What the reconciler needs to reach a provider; `undefined` means "not this controller's store". */
 export interface StoreAccess {
-  providerFor(es: ExternalSecret): Promise<{ provider: SecretsProvider } | undefined>;
+  providerFor(es: ExternalSecret): Promise<{ provider: SecretsProvider; vaultUrl?: string } | undefined>;
 }
 
 /** The metrics the reconciler records (a subset of the operator's metrics). */
@@ -63,6 +66,8 @@ export interface ExternalSecretReconcilerDeps {
   events: EventRecorder;
   metrics: SyncMetrics;
   logger: SyncLogger;
+  /** Change detection and push (issue 5); without it every due sync reads Key Vault, as ESO. */
+  changes?: ChangeTracking;
   /** Spreads refresh times: the next sync is moved by up to this fraction of the interval. */
   refreshJitter?: number;
   random?: () => number;
@@ -70,6 +75,16 @@ export interface ExternalSecretReconcilerDeps {
 
 /** How soon to look again when the store has not been validated yet. */
 const STORE_PENDING_RETRY_MS = 5_000;
+
+/** What the reconciler knows of remote versions, and the per-vault listing polls. */
+export interface ChangeTracking {
+  versions: RemoteVersions;
+  polls: VaultPolls;
+}
+
+function keyOf(es: ExternalSecret): string {
+  return `${es.metadata.namespace}/${es.metadata.name}`;
+}
 
 type WriteResult = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped';
 
@@ -109,6 +124,7 @@ export class ExternalSecretReconciler {
     if (!es) {
       const [namespace, name] = key.split('/') as [string, string];
       this.#deps.metrics.readyCondition(namespace, name, undefined);
+      this.#deps.changes?.polls.unsubscribe(key);
       return;
     }
     if (es.metadata.deletionTimestamp) return this.#finalize(es);
@@ -131,26 +147,107 @@ export class ExternalSecretReconciler {
   async #sync(es: ExternalSecret): Promise<ReconcileResult> {
     const startedMs = this.#deps.clock.now();
     const existing = await this.#readTarget(es);
-    const due = shouldRefresh(es, startedMs) || jitteredRefreshDue(es, startedMs);
-    if (!due && isTargetValid(existing, es)) return this.#schedule(es, startedMs);
+    const trigger = syncTrigger(es, existing, startedMs);
+    const tracking = this.#deps.changes && refreshesPeriodically(es) ? this.#deps.changes : undefined;
+    if (trigger === 'none' && !tracking) return this.#schedule(es, startedMs);
+    let access: { provider: SecretsProvider; vaultUrl?: string } | undefined;
+    try {
+      access = await this.#deps.stores.providerFor(es);
+    } catch (error) {
+      if (trigger === 'none') return this.#schedule(es, startedMs);
+      return this.#syncFailed(es, error, startedMs);
+    }
+    if (!access) return;
+    const decision = this.#decide(es, trigger, access, tracking, startedMs);
+    if (decision.action === 'none') return this.#schedule(es, startedMs);
+    if (decision.action === 'skip') return this.#confirmUnchanged(es, startedMs, decision.reason);
     let outcome: DoneOutcome;
     try {
-      const access = await this.#deps.stores.providerFor(es);
-      if (!access) return;
       const fetched = await fetchProviderData(access.provider, {
         data: es.spec.data ?? [],
         dataFrom: es.spec.dataFrom ?? [],
         deletionPolicy: es.spec.target?.deletionPolicy ?? 'Retain',
       });
+      this.#learn(access.vaultUrl, fetched, startedMs);
       outcome = await this.#apply(es, existing, fetched, startedMs);
     } catch (error) {
-      // A store that was never validated will be soon; its first Ready enqueues this again.
-      if (isKvsyncError(error, 'ERR_STORE_NOT_VALIDATED')) return { requeueAfterMs: STORE_PENDING_RETRY_MS };
-      // Someone wrote the Secret between our read and our write: read again, as ESO does, without
-      // reporting a failure (the backoff of the queue still applies).
-      if (isConflict(error)) throw error;
-      return this.#failAndRetry(es, error, startedMs);
+      return this.#syncFailed(es, error, startedMs);
     }
+    return this.#done(es, outcome, startedMs);
+  }
+
+  /** ESO's decision, refined by what is known of remote versions; subscribes `es` to its vault's polls. */
+  #decide(
+    es: ExternalSecret,
+    trigger: SyncTrigger,
+    access: { provider: SecretsProvider; vaultUrl?: string },
+    tracking: ChangeTracking | undefined,
+    nowMs: number,
+  ): RefreshDecision {
+    if (!tracking || !access.vaultUrl)
+      return trigger === 'none'
+        ? { action: 'none' }
+        : { action: 'fetch', reason: trigger === 'due' ? 'due' : 'forced' };
+    const refs = remoteObjects(es, access.vaultUrl);
+    const intervalMs = effectiveRefreshIntervalMs(es);
+    const vault = vaultHostOf(access.vaultUrl);
+    const names = refs.filter((ref) => ref.isSecret && !ref.pinned).map((ref) => ref.name);
+    tracking.polls.subscribe(keyOf(es), { vault, provider: access.provider, names, intervalMs });
+    const syncedAtMs = lastSyncMs(es);
+    return decideRefresh({
+      refs,
+      trigger,
+      ...(syncedAtMs !== undefined ? { syncedAtMs } : {}),
+      intervalMs,
+      nowMs,
+      versions: tracking.versions,
+      pushHealthy: (host) => tracking.polls.pushHealthy(host),
+    });
+  }
+
+  /** Records the versions a fetch read, so that listings and events compare against them. */
+  #learn(vaultUrl: string | undefined, fetched: FetchResult, startedMs: number): void {
+    const versions = this.#deps.changes?.versions;
+    if (!versions || !vaultUrl) return;
+    const vault = vaultHostOf(vaultUrl);
+    for (const source of fetched.sources) {
+      if (source.key.includes('/') && !source.key.startsWith('secret/')) continue;
+      versions.note(vault, source.key.replace(/^secret\//, ''), {
+        version: source.version,
+        ...(source.updatedOn ? { updatedMs: source.updatedOn.getTime() } : {}),
+        learnedAtMs: startedMs,
+        source: 'get',
+      });
+    }
+  }
+
+  /** A due sync whose remote objects are known to be unchanged: no read, no write, status advanced. */
+  async #confirmUnchanged(es: ExternalSecret, startedMs: number, reason: string): Promise<ReconcileResult> {
+    const nextRefreshMs = this.#nextRefreshMs(es, startedMs);
+    const how =
+      reason === 'push-healthy' ? 'Event Grid reports no new version' : 'the vault listing shows no change';
+    const next = nextRefreshMs === undefined ? '' : `; next sync ${new Date(nextRefreshMs).toISOString()}`;
+    this.#event(es, 'Normal', EVENT.Synced, `Key Vault unchanged (${how}; no secret read)${next}`);
+    const outcome: DoneOutcome = {
+      startedMs,
+      syncedResourceVersion: syncedResourceVersion(es.metadata),
+      ...(nextRefreshMs !== undefined ? { nextRefreshMs } : {}),
+      reason: REASON.SecretSynced,
+      message: MESSAGE.synced,
+    };
+    return this.#done(es, outcome, startedMs);
+  }
+
+  async #syncFailed(es: ExternalSecret, error: unknown, startedMs: number): Promise<ReconcileResult> {
+    // A store that was never validated will be soon; its first Ready enqueues this again.
+    if (isKvsyncError(error, 'ERR_STORE_NOT_VALIDATED')) return { requeueAfterMs: STORE_PENDING_RETRY_MS };
+    // Someone wrote the Secret between our read and our write: read again, as ESO does, without
+    // reporting a failure (the backoff of the queue still applies).
+    if (isConflict(error)) throw error;
+    return this.#failAndRetry(es, error, startedMs);
+  }
+
+  async #done(es: ExternalSecret, outcome: DoneOutcome, startedMs: number): Promise<ReconcileResult> {
     this.#deps.metrics.syncCompleted(
       es.metadata.namespace!,
       es.metadata.name!,

@@ -110,7 +110,7 @@ export class StoreResolver {
    * the flood gate, throws ERR_STORE_NOT_VALIDATED while the store has no Ready condition yet and
    * ERR_STORE_NOT_READY when it is not Ready.
    */
-  async providerFor(es: ExternalSecret): Promise<{ provider: SecretsProvider } | undefined> {
+  async providerFor(es: ExternalSecret): Promise<StoreProvider | undefined> {
     const { kind, store } = await this.storeFor(es);
     if (!isOurs(store, this.#options.controllerClass)) return undefined;
     const { ready, message } = readiness(store);
@@ -125,8 +125,16 @@ export class StoreResolver {
         'ERR_STORE_NOT_READY',
         `${kind} "${store.metadata.name}" is not ready: ${message}`,
       );
-    return { provider: await this.#options.providers.providerFor(kind, store, es.metadata.namespace!) };
+    const provider = await this.#options.providers.providerFor(kind, store, es.metadata.namespace!);
+    const vaultUrl = store.spec.provider?.azurekv?.vaultUrl;
+    return { provider, ...(vaultUrl ? { vaultUrl } : {}) };
   }
+}
+
+/** A store's provider, with the vault it reads (for change detection and push). */
+export interface StoreProvider {
+  provider: SecretsProvider;
+  vaultUrl?: string;
 }
 
 /** True when this controller class handles `store` (an empty class means any controller). */

@@ -1,6 +1,7 @@
 import type { ProviderClock } from '../clock.ts';
 import type { ProviderCallRecord, RequestGate } from '../provider.ts';
-import { isRestError, translateAzureError, type AzureCallTarget } from './azure-errors.ts';
+import { ProviderError } from '../errors.ts';
+import { describeCall, isRestError, translateAzureError, type AzureCallTarget } from './azure-errors.ts';
 import { retryDecision, type RetryPolicy } from './retry.ts';
 
 /** The provider's name in metrics (ESO's `provider` label). */
@@ -46,6 +47,14 @@ export async function callKeyVault<T>(
   abortSignal?: AbortSignal,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    // A vault paused longer than a retry would wait: give the worker back, say when to return.
+    const pausedMs = context.gate?.pausedForMs(target.vaultUrl) ?? 0;
+    if (pausedMs > context.retry.maxDelayMs)
+      throw new ProviderError(
+        'ERR_PROVIDER_THROTTLED',
+        `${describeCall(target)}: the vault is throttling requests; retry in ${Math.ceil(pausedMs / 1000)}s`,
+        { statusCode: 429, retryAfterMs: pausedMs },
+      );
     await context.gate?.acquire(target.vaultUrl, abortSignal);
     const startedMs = context.clock.now();
     try {

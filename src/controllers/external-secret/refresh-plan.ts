@@ -1,0 +1,69 @@
+import { effectiveRefreshIntervalMs, effectiveRefreshPolicy, type ExternalSecret } from '../../api/index.ts';
+import type { RemoteObjectRef, SyncTrigger } from '../../refresh/decide.ts';
+import { vaultHostOf } from '../../refresh/remote-versions.ts';
+import { syncedResourceVersion } from './hash.ts';
+import { isTargetValid, jitteredRefreshDue, shouldRefresh, type TargetSecretView } from './refresh.ts';
+
+/**
+ * What ESO's rules say about a sync now, in the terms `refresh/decide.ts` needs: whether it is
+ * forced (new, changed or invalid target: always read), merely due (the interval elapsed: the
+ * reads may be skipped when nothing changed remotely), or not wanted; and which remote objects
+ * the ExternalSecret reads, with what it last synced of each.
+ */
+
+/** The trigger of a sync by ESO's rules (`refresh.ts`), split into forced and due. */
+export function syncTrigger(
+  es: ExternalSecret,
+  target: TargetSecretView | undefined,
+  nowMs: number,
+): SyncTrigger {
+  if (!isTargetValid(target, es)) return 'forced';
+  if (!shouldRefresh(es, nowMs) && !jitteredRefreshDue(es, nowMs)) return 'none';
+  const neverSynced = !es.status?.refreshTime || !es.status.syncedResourceVersion;
+  const metadataChanged = es.status?.syncedResourceVersion !== syncedResourceVersion(es.metadata);
+  return neverSynced || metadataChanged ? 'forced' : 'due';
+}
+
+/** True when the ExternalSecret refreshes periodically, so that push and listings may sync it early. */
+export function refreshesPeriodically(es: ExternalSecret): boolean {
+  return effectiveRefreshPolicy(es) === 'Periodic' && effectiveRefreshIntervalMs(es) > 0;
+}
+
+function parseKey(key: string): { name: string; isSecret: boolean } {
+  const [first, second] = key.split('/');
+  if (second === undefined) return { name: key, isSecret: true };
+  return { name: second, isSecret: first === 'secret' };
+}
+
+/** The remote objects `es` reads from `vaultUrl`, each with what its last sync read. */
+export function remoteObjects(es: ExternalSecret, vaultUrl: string): RemoteObjectRef[] {
+  const vault = vaultHostOf(vaultUrl);
+  const synced = new Map((es.status?.syncedVersions ?? []).map((entry) => [entry.key, entry]));
+  const refs = [
+    ...(es.spec.dataFrom ?? []).flatMap((entry) => (entry.extract ? [entry.extract] : [])),
+    ...(es.spec.data ?? []).map((entry) => entry.remoteRef),
+  ];
+  return refs.map((ref) => {
+    const last = synced.get(ref.key);
+    const updatedMs = last?.updated ? Date.parse(last.updated) : undefined;
+    return {
+      vault,
+      ...parseKey(ref.key),
+      pinned: !!ref.version,
+      ...(last
+        ? {
+            synced: {
+              version: last.version,
+              ...(updatedMs !== undefined && !Number.isNaN(updatedMs) ? { updatedMs } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+/** When the last successful sync started, epoch ms; undefined when never. */
+export function lastSyncMs(es: ExternalSecret): number | undefined {
+  const time = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
