@@ -25,6 +25,8 @@ export interface SandboxOptions {
   dir: string;
   /** Apply `examples/` (default true). */
   examples?: boolean;
+  /** Subscribe the operator's webhook to our-vault's Event Grid events (default true). */
+  push?: boolean;
   /** Extra `kvsync run` flags for the operator. */
   operatorArgs?: string[];
   /** Operator log lines; default appended to `dir/operator.log`. */
@@ -43,6 +45,8 @@ export interface SandboxEndpoints {
   tenantId: string;
   keyVaultAdminUrl: string;
   metricsUrl: string;
+  /** The operator's Event Grid webhook; the emulator's publisher delivers our-vault's events to it. */
+  eventGridWebhookUrl: string;
   operatorLog: string;
 }
 
@@ -125,6 +129,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await applyFolder(client, join(ROOT, 'deploy/crds'));
   const mainPort = new URL(vault.hostUrl).port;
   const operatorLog = join(dir, 'operator.log');
+  // Push: the operator serves the Event Grid webhook with this shared secret, and the emulator's
+  // publisher delivers our-vault's events to it (subscribed below, once the operator listens).
+  const webhookSecretFile = join(dir, 'eventgrid-secret');
+  writeFileSync(webhookSecretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   const writeLog =
     options.writeLog ?? ((line: string) => writeFileSync(operatorLog, `${line}\n`, { flag: 'a' }));
   const operatorFlags = [
@@ -142,10 +150,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     vault.authorityHost,
     '--azure-vault-endpoint',
     `127.0.0.1:${mainPort}`,
+    '--event-grid-secret-file',
+    webhookSecretFile,
     ...(options.operatorArgs ?? []),
   ];
   const startOperator = () => startKvsync(parseOperatorConfig(operatorFlags, {}), { writeLog });
   let operator = await startOperator();
+  // A restarted operator listens where the first one did, so the subscription keeps working.
+  operatorFlags[operatorFlags.indexOf('--http-addr') + 1] = `127.0.0.1:${operator.http.port}`;
+  const eventGridWebhookUrl = `${operator.http.url}/webhooks/eventgrid`;
+  if (options.push ?? true)
+    await vault.controls.subscribe({
+      name: 'kvsync-sandbox',
+      vault: 'our-vault',
+      endpointUrl: eventGridWebhookUrl,
+      schema: 'EventGridSchema',
+      secret: { in: 'header', name: 'x-kvsync-secret', value: readFileSync(webhookSecretFile, 'utf8') },
+    });
   if (options.examples ?? true) await applyFolder(client, join(ROOT, 'examples'));
 
   const endpoints: SandboxEndpoints = {
@@ -160,6 +181,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     tenantId: vault.tenantId,
     keyVaultAdminUrl: vault.adminUrl,
     metricsUrl: `${operator.http.url}/metrics`,
+    eventGridWebhookUrl,
     operatorLog,
   };
   return {

@@ -137,12 +137,22 @@ async function runKubectl(
   }
 }
 
-/** Starts a sandbox in a new temporary directory (with `examples/` applied unless told otherwise). */
-export async function startOperatorSandbox(options: { examples?: boolean } = {}): Promise<OperatorSandbox> {
+/**
+ * Starts a sandbox in a new temporary directory (with `examples/` applied unless told otherwise).
+ * Push (Event Grid) is off unless asked for: the incident suites show polling as ESO does it.
+ */
+export async function startOperatorSandbox(
+  options: { examples?: boolean; push?: boolean } = {},
+): Promise<OperatorSandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'kvsync-e2e-'));
   const logFile = join(dir, 'operator.log');
   const writeLog = (line: string) => appendFileSync(logFile, `${line}\n`);
-  const sandbox = await startSandbox({ dir, examples: options.examples ?? true, writeLog });
+  const sandbox = await startSandbox({
+    dir,
+    examples: options.examples ?? true,
+    push: options.push ?? false,
+    writeLog,
+  });
   const kubeconfig = sandbox.endpoints.kubeconfig;
   const kube = createKubeClient({ kubeconfigPath: kubeconfig });
   let operator = sandbox.operator;
