@@ -121,6 +121,8 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
       requeueBaseDelayMs: config.reconcile.requeueBaseDelayMs,
       requeueMaxDelayMs: config.reconcile.requeueMaxDelayMs,
       refreshJitter: config.reconcile.refreshJitterFraction,
+      changeDetection: config.reconcile.changeDetection,
+      pushFallbackMs: config.reconcile.pushFallbackIntervalMs,
       ...(le.enabled
         ? {
             leaderElection: {

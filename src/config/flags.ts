@@ -120,6 +120,23 @@ export const FLAGS = [
     description: 'spread refresh times by up to this fraction of the interval (0 to 1)',
   },
   {
+    name: 'change-detection',
+    kind: 'boolean',
+    default: 'true',
+    section: 'Reconciling',
+    description:
+      'list each vault once per interval and read only the secrets that changed (false: one read per ExternalSecret per refresh, as ESO)',
+  },
+  {
+    name: 'push-fallback-interval',
+    kind: 'string',
+    valueName: 'DURATION',
+    default: '1h',
+    section: 'Event Grid',
+    description: 'while Event Grid events arrive for a vault, list it only this often (events can be lost)',
+  },
+
+  {
     name: 'leader-elect',
     kind: 'boolean',
     default: 'true',

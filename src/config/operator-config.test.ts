@@ -32,6 +32,8 @@ describe('parseOperatorConfig defaults', () => {
         storeRequeueIntervalMs: 300_000,
         enableFloodGate: true,
         refreshJitterFraction: 0.1,
+        changeDetection: true,
+        pushFallbackIntervalMs: 3_600_000,
       },
       leaderElection: {
         enabled: true,

@@ -30,6 +30,10 @@ export interface ReconcileConfig {
   readonly enableFloodGate: boolean;
   /** Fraction of a refresh interval by which refresh times are spread, in [0, 1]. */
   readonly refreshJitterFraction: number;
+  /** List vaults and read only what changed (true), or read every due secret as ESO (false). */
+  readonly changeDetection: boolean;
+  /** How often a vault is listed while push events arrive for it. */
+  readonly pushFallbackIntervalMs: number;
 }
 
 export interface LeaderElectionConfig {
@@ -149,6 +153,8 @@ function reconcileConfig(flags: FlagReader): ReconcileConfig {
     storeRequeueIntervalMs: flags.durationMs('store-requeue-interval', 1_000),
     enableFloodGate: flags.boolean('enable-flood-gate'),
     refreshJitterFraction: flags.fraction('refresh-jitter'),
+    changeDetection: flags.boolean('change-detection'),
+    pushFallbackIntervalMs: flags.durationMs('push-fallback-interval', 1000),
   };
 }
 
