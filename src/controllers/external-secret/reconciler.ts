@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import {
   EXTERNAL_SECRET_EVENT_REASONS as EVENT,
   EXTERNAL_SECRET_MESSAGES as MESSAGE,
   EXTERNAL_SECRET_REASONS as REASON,
-  FIELD_MANAGER_PREFIX,
   FINALIZER_EXTERNAL_SECRET_CLEANUP as FINALIZER,
-  LABEL_CREATED_BY,
   effectiveRefreshIntervalMs,
   unsupportedFeatures,
   validateExternalSecret,
@@ -15,23 +12,23 @@ import {
 import { errorMessage, isKvsyncError, KvsyncError } from '../../errors.ts';
 import { isConflict, type EventRecorder, type KubeClient } from '../../kube/index.ts';
 import type { SecretsProvider } from '../../providers/provider.ts';
+import { decideRefresh, type RefreshDecision, type SyncTrigger } from '../../refresh/decide.ts';
+import { vaultHostOf } from '../../refresh/remote-versions.ts';
 import { TerminalError, type Clock, type Informer, type ReconcileResult } from '../../runtime/index.ts';
 import { LatestWrites } from '../latest-writes.ts';
 import { fetchProviderData, type FetchResult } from './fetch.ts';
-import { createdByLabelValue, dataHash, syncedResourceVersion } from './hash.ts';
-import { decideRefresh, type RefreshDecision, type SyncTrigger } from '../../refresh/decide.ts';
-import { vaultHostOf, type RemoteVersions } from '../../refresh/remote-versions.ts';
-import type { VaultPolls } from '../../refresh/vault-polls.ts';
-import { lastSyncMs, refreshesPeriodically, remoteObjects, syncTrigger } from './refresh-plan.ts';
-import { doneStatus, failedStatus, statusChanged, type DoneOutcome } from './status.ts';
+import { syncedResourceVersion } from './hash.ts';
 import {
-  checkImmutable,
-  controllerOf,
-  copiedMetadata,
-  desiredSecret,
-  secretUnchanged,
-  type SecretObject,
-} from './target.ts';
+  keyOf,
+  lastSyncMs,
+  refreshesPeriodically,
+  remoteObjects,
+  syncTrigger,
+  type ChangeTracking,
+} from './refresh-plan.ts';
+import { doneStatus, failedStatus, readyOf, statusChanged, type DoneOutcome } from './status.ts';
+import { esRef, TargetWriter, targetName, type WriteResult } from './target-writer.ts';
+import type { SecretObject } from './target.ts';
 
 /**
  * Reconciles one ExternalSecret by key (`namespace/name`): decides from current state whether
@@ -76,44 +73,20 @@ export interface ExternalSecretReconcilerDeps {
 /** How soon to look again when the store has not been validated yet. */
 const STORE_PENDING_RETRY_MS = 5_000;
 
-/** What the reconciler knows of remote versions, and the per-vault listing polls. */
-export interface ChangeTracking {
-  versions: RemoteVersions;
-  polls: VaultPolls;
-}
-
-function keyOf(es: ExternalSecret): string {
-  return `${es.metadata.namespace}/${es.metadata.name}`;
-}
-
-type WriteResult = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped';
-
-function esRef(es: ExternalSecret) {
-  return {
-    apiVersion: es.apiVersion ?? 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    namespace: es.metadata.namespace!,
-    name: es.metadata.name!,
-    uid: es.metadata.uid,
-  };
-}
-
-function targetName(es: ExternalSecret): string {
-  return es.spec.target?.name || es.metadata.name!;
-}
-
 export class ExternalSecretReconciler {
   readonly #deps: ExternalSecretReconcilerDeps;
   readonly #esWrites: LatestWrites<ExternalSecret>;
-  readonly #secretWrites: LatestWrites<SecretObject>;
+  readonly #targets: TargetWriter;
 
   constructor(deps: ExternalSecretReconcilerDeps) {
     this.#deps = deps;
     this.#esWrites = new LatestWrites(() => deps.clock.now());
-    this.#secretWrites = new LatestWrites(() => deps.clock.now());
-    deps.secrets.onDelete((secret) =>
-      this.#secretWrites.forget(`${secret.metadata.namespace}/${secret.metadata.name}`),
-    );
+    this.#targets = new TargetWriter({
+      clock: deps.clock,
+      kube: deps.kube,
+      secrets: deps.secrets,
+      onWritten: (namespace, result) => deps.metrics.secretWritten(namespace, result),
+    });
     deps.externalSecrets.onDelete((es) =>
       this.#esWrites.forget(`${es.metadata.namespace}/${es.metadata.name}`),
     );
@@ -146,7 +119,7 @@ export class ExternalSecretReconciler {
 
   async #sync(es: ExternalSecret): Promise<ReconcileResult> {
     const startedMs = this.#deps.clock.now();
-    const existing = await this.#readTarget(es);
+    const existing = await this.#targets.read(es);
     const trigger = syncTrigger(es, existing, startedMs);
     const tracking = this.#deps.changes && refreshesPeriodically(es) ? this.#deps.changes : undefined;
     if (trigger === 'none' && !tracking) return this.#schedule(es, startedMs);
@@ -291,75 +264,19 @@ export class ExternalSecretReconciler {
         reason: 'SecretMissing',
         message: 'secret will not be created due to CreationPolicy=Merge',
       };
-    const result = await this.#writeTarget(es, existing, fetched.data);
-    if (policy === 'Owner') await this.#deleteFormerTargets(es);
+    const result = await this.#targets.write(es, existing, fetched.data);
+    if (policy === 'Owner') for (const name of await this.#targets.deleteFormer(es)) this.#deleted(es, name);
     this.#announce(es, result, fetched, base.nextRefreshMs);
     return { ...base, reason: REASON.SecretSynced, message: MESSAGE.synced, bindingName: targetName(es) };
   }
 
-  async #writeTarget(
-    es: ExternalSecret,
-    existing: SecretObject | undefined,
-    data: Map<string, Buffer>,
-  ): Promise<WriteResult> {
-    const ref = esRef(es);
-    const template = es.spec.target?.template;
-    const desired = desiredSecret(
-      {
-        owner: { apiVersion: ref.apiVersion, name: ref.name, namespace: ref.namespace, uid: ref.uid ?? '' },
-        secretName: targetName(es),
-        creationPolicy: es.spec.target?.creationPolicy ?? 'Owner',
-        immutable: es.spec.target?.immutable ?? false,
-        ...(template?.type ? { type: template.type } : {}),
-        ...copiedMetadata(es.metadata, template?.metadata),
-      },
-      existing,
-      data,
-      dataHash,
-    );
-    if (existing && secretUnchanged(existing, desired)) return 'unchanged';
-    checkImmutable(existing, desired);
-    const fieldManager = fieldManagerFor(ref.name);
-    const written = existing
-      ? await this.#deps.kube.replace<SecretObject>(desired, { fieldManager })
-      : await this.#deps.kube.create<SecretObject>(desired, { fieldManager });
-    this.#secretWrites.remember(`${ref.namespace}/${desired.metadata.name}`, written);
-    const result = existing ? 'updated' : 'created';
-    this.#deps.metrics.secretWritten(ref.namespace, result);
-    return result;
-  }
-
-  /**
-   * ESO's cleanup after `target.name` changed under creationPolicy Owner: Secrets of the namespace
-   * labelled created-by this ExternalSecret and controlled by it, other than the current target,
-   * are deleted.
-   */
-  async #deleteFormerTargets(es: ExternalSecret): Promise<void> {
-    const createdBy = createdByLabelValue(es.metadata.namespace!, es.metadata.name!);
-    const former = this.#deps.secrets
-      .list()
-      .filter(
-        (secret) =>
-          secret.metadata.namespace === es.metadata.namespace &&
-          secret.metadata.name !== targetName(es) &&
-          secret.metadata.labels?.[LABEL_CREATED_BY] === createdBy &&
-          controllerOf(secret)?.uid === es.metadata.uid,
-      );
-    for (const secret of former) await this.#deleteTarget(es, secret);
-  }
-
+  /** Deletes the target when `es` controls it, with an event. */
   async #deleteTarget(es: ExternalSecret, existing: SecretObject | undefined): Promise<void> {
-    if (!existing || controllerOf(existing)?.uid !== es.metadata.uid) return;
-    const ref = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: es.metadata.namespace!,
-      name: existing.metadata.name,
-    };
-    await this.#deps.kube.delete(ref, existing.metadata.uid ? { uid: existing.metadata.uid } : {});
-    this.#secretWrites.forget(`${ref.namespace}/${ref.name}`);
-    this.#deps.metrics.secretWritten(ref.namespace, 'deleted');
-    this.#event(es, 'Normal', EVENT.Deleted, `secret '${ref.name}' deleted due to DeletionPolicy=Delete`);
+    if (existing && (await this.#targets.delete(es, existing))) this.#deleted(es, existing.metadata.name);
+  }
+
+  #deleted(es: ExternalSecret, name: string): void {
+    this.#event(es, 'Normal', EVENT.Deleted, `secret '${name}' deleted due to DeletionPolicy=Delete`);
   }
 
   #announce(
@@ -441,18 +358,6 @@ export class ExternalSecretReconciler {
     }
   }
 
-  async #readTarget(es: ExternalSecret): Promise<SecretObject | undefined> {
-    const key = `${es.metadata.namespace}/${targetName(es)}`;
-    const cached = this.#secretWrites.freshest(key, this.#deps.secrets.get(key));
-    if (cached) return cached;
-    return this.#deps.kube.get<SecretObject>({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: es.metadata.namespace!,
-      name: targetName(es),
-    });
-  }
-
   /** Adds or removes our finalizer as the deletion policy needs; returns the object as it is now. */
   async #ensureFinalizer(es: ExternalSecret): Promise<ExternalSecret> {
     const wanted = es.spec.target?.deletionPolicy === 'Delete';
@@ -471,7 +376,8 @@ export class ExternalSecretReconciler {
   async #finalize(es: ExternalSecret): Promise<ReconcileResult> {
     const finalizers = es.metadata.finalizers ?? [];
     if (!finalizers.includes(FINALIZER)) return;
-    if (es.spec.target?.deletionPolicy === 'Delete') await this.#deleteTarget(es, await this.#readTarget(es));
+    if (es.spec.target?.deletionPolicy === 'Delete')
+      await this.#deleteTarget(es, await this.#targets.read(es));
     await this.#deps.kube.mergePatch(esRef(es), {
       metadata: {
         finalizers: finalizers.filter((f) => f !== FINALIZER),
@@ -486,17 +392,5 @@ export class ExternalSecretReconciler {
   }
 }
 
-function readyOf(es: ExternalSecret): boolean | undefined {
-  const ready = es.status?.conditions?.find((condition) => condition.type === 'Ready');
-  return ready ? ready.status === 'True' : undefined;
-}
-
-/** Longest field-manager name ESO writes as is; longer ones become a SHA3 form. */
-const FIELD_MANAGER_MAX_LENGTH = 63;
-
-/** ESO's field manager name for the Secret writes of one ExternalSecret. */
-export function fieldManagerFor(esName: string): string {
-  const name = `${FIELD_MANAGER_PREFIX}${esName}`;
-  if (name.length <= FIELD_MANAGER_MAX_LENGTH) return name;
-  return `${FIELD_MANAGER_PREFIX}sha3/${createHash('sha3-224').update(esName).digest('hex')}`;
-}
+export { fieldManagerFor } from './target-writer.ts';
+export type { ChangeTracking } from './refresh-plan.ts';

@@ -1,6 +1,7 @@
 import { effectiveRefreshIntervalMs, effectiveRefreshPolicy, type ExternalSecret } from '../../api/index.ts';
 import type { RemoteObjectRef, SyncTrigger } from '../../refresh/decide.ts';
-import { vaultHostOf } from '../../refresh/remote-versions.ts';
+import { vaultHostOf, type RemoteVersions } from '../../refresh/remote-versions.ts';
+import type { VaultPolls } from '../../refresh/vault-polls.ts';
 import { syncedResourceVersion } from './hash.ts';
 import { isTargetValid, jitteredRefreshDue, shouldRefresh, type TargetSecretView } from './refresh.ts';
 
@@ -66,4 +67,15 @@ export function remoteObjects(es: ExternalSecret, vaultUrl: string): RemoteObjec
 export function lastSyncMs(es: ExternalSecret): number | undefined {
   const time = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : NaN;
   return Number.isNaN(time) ? undefined : time;
+}
+
+/** What the reconciler knows of remote versions, and the per-vault listing polls. */
+export interface ChangeTracking {
+  versions: RemoteVersions;
+  polls: VaultPolls;
+}
+
+/** `namespace/name`, the key of an ExternalSecret in queues and subscriptions. */
+export function keyOf(es: ExternalSecret): string {
+  return `${es.metadata.namespace}/${es.metadata.name}`;
 }

@@ -103,3 +103,9 @@ function stableJson(value: unknown): string {
       : inner,
   );
 }
+
+/** The Ready condition's status as a boolean; undefined when there is none yet. */
+export function readyOf(es: { status?: ExternalSecretStatus }): boolean | undefined {
+  const ready = es.status?.conditions?.find((condition) => condition.type === CONDITION_READY);
+  return ready ? ready.status === 'True' : undefined;
+}
