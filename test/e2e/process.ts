@@ -18,9 +18,13 @@ export interface Started {
 export function startProcess(
   command: string,
   args: string[],
-  options: { cwd?: string; ready: (line: string) => boolean },
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; ready: (line: string) => boolean },
 ): Promise<Started> {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    ...(options.env ? { env: options.env } : {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   const stdout: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ManagedIdentityCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevKeyVault, type DevKeyVault } from '../../dev/keyvault/dev-emulator.ts';
+import { startKubeApiServer, type KubeApiServer } from '../../dev/kube-apiserver/index.ts';
+import { applyFolder } from '../../dev/sandbox/sandbox.ts';
+import { createKubeClient, type KubeClient } from '../../src/kube/index.ts';
+import { Informer } from '../../src/runtime/index.ts';
+import { startProcess, type Started } from './process.ts';
+
+/**
+ * High availability, as a Deployment runs kvsync: two `kvsync run` processes on one Lease. The
+ * leader is killed (SIGKILL, no lease release) in the middle of syncing 120 ExternalSecrets; the
+ * follower must take over within the lease duration, sync every ExternalSecret, and no Secret may
+ * be written twice (each is created once and never modified, since Key Vault did not change).
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+const COUNT = 120;
+const LEASE_MS = 3_000;
+let cluster: KubeApiServer;
+let vault: DevKeyVault;
+let kube: KubeClient;
+let dir: string;
+let secretClient: SecretClient;
+const processes: Started[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kvsync-ha-'));
+  cluster = await startKubeApiServer({ port: 0 });
+  vault = await startDevKeyVault({ vaults: ['our-vault'] });
+  kube = createKubeClient({ kubeconfigPath: cluster.kubeconfig });
+  await applyFolder(kube, join(root, 'deploy/crds'));
+  await kube.create({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'SecretStore',
+    metadata: { name: 'azure', namespace: 'default' },
+    spec: {
+      provider: { azurekv: { authType: 'ManagedIdentity', vaultUrl: 'https://our-vault.vault.azure.net' } },
+    },
+  });
+  // The test's own SecretClient gets managed-identity tokens from the emulator, as the replicas do.
+  process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = vault.imdsEndpoint;
+  secretClient = new SecretClient(vault.vaults['our-vault']!, new ManagedIdentityCredential(), {
+    agent: new Agent({ ca: vault.caPem, keepAlive: true }),
+  });
+  for (let i = 0; i < COUNT; i++) await secretClient.setSecret(`s${i}`, `value-${i}`);
+});
+
+afterAll(async () => {
+  for (const started of processes) started.child.kill('SIGKILL');
+  await cluster?.close();
+  await vault?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startReplica(identity: string): Promise<Started> {
+  const started = startProcess(
+    process.execPath,
+    [
+      join(root, 'bin/kvsync.js'),
+      'run',
+      '--kubeconfig',
+      cluster.kubeconfig,
+      '--http-addr',
+      '127.0.0.1:0',
+      '--dashboard-addr',
+      '',
+      '--identity',
+      identity,
+      '--leader-election-namespace',
+      'default',
+      '--leader-election-lease-duration',
+      `${LEASE_MS}ms`,
+      '--leader-election-renew-deadline',
+      '2s',
+      '--leader-election-retry-period',
+      '500ms',
+      '--concurrent',
+      '2',
+      '--azure-ca-file',
+      vault.caFile,
+      '--azure-authority-host',
+      vault.authorityHost,
+      '--azure-vault-endpoint',
+      `127.0.0.1:${new URL(vault.hostUrl).port}`,
+    ],
+    {
+      ready: (line) => line.includes('"kvsync started"'),
+      env: { ...process.env, AZURE_POD_IDENTITY_AUTHORITY_HOST: vault.imdsEndpoint },
+    },
+  );
+  return started.then((replica) => {
+    processes.push(replica);
+    return replica;
+  });
+}
+
+async function leaseHolder(): Promise<string | undefined> {
+  const lease = await kube.get<{ spec: { holderIdentity?: string } }>({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    namespace: 'default',
+    name: 'kvsync-controller',
+  });
+  return lease?.spec.holderIdentity || undefined;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('two replicas on one Lease', () => {
+  it('hands over when the leader is killed mid-sync, losing nothing and writing nothing twice', async () => {
+    const secrets = new Informer<{ metadata: { name: string; namespace: string } }>({
+      name: 'secrets',
+      source: kube.listWatchSource({ apiVersion: 'v1', kind: 'Secret', namespace: 'default' }),
+    });
+    const writes = new Map<string, number>();
+    const count = (secret: { metadata: { name: string } }) =>
+      writes.set(secret.metadata.name, (writes.get(secret.metadata.name) ?? 0) + 1);
+    secrets.onAdd(count);
+    secrets.onUpdate(count);
+    await secrets.start();
+
+    const leader = await startReplica('replica-a');
+    await until('replica-a to lead', async () => (await leaseHolder()) === 'replica-a' || undefined);
+    await startReplica('replica-b');
+    await Promise.all(
+      Array.from({ length: COUNT }, (_, i) =>
+        kube.create({
+          apiVersion: 'external-secrets.io/v1',
+          kind: 'ExternalSecret',
+          metadata: { name: `es-${i}`, namespace: 'default' },
+          spec: {
+            refreshInterval: '1h',
+            secretStoreRef: { name: 'azure', kind: 'SecretStore' },
+            target: { name: `target-${i}` },
+            data: [{ secretKey: 'value', remoteRef: { key: `s${i}` } }],
+          },
+        }),
+      ),
+    );
+    const synced = () => [...writes.keys()].filter((name) => name.startsWith('target-')).length;
+    await until('a third of the Secrets', () => synced() >= COUNT / 3 || undefined);
+    leader.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    expect(synced()).toBeLessThan(COUNT);
+
+    await until('replica-b to lead', async () => (await leaseHolder()) === 'replica-b' || undefined, 20_000);
+    // client-go's rule: a follower may take an unreleased lease once it has not been renewed for
+    // the lease duration (plus its retry period and our polling).
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 3_000);
+    await until('every Secret', () => synced() === COUNT || undefined, 60_000);
+    const twice = [...writes].filter(([name, times]) => name.startsWith('target-') && times !== 1);
+    expect(twice).toEqual([]);
+    const ready = await until('every ExternalSecret Ready', async () => {
+      const list = await kube.list<{ status?: { conditions?: { type: string; status: string }[] } }>({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        namespace: 'default',
+      });
+      const done = list.filter((es) =>
+        es.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
+      return done.length === COUNT ? done.length : undefined;
+    });
+    expect(ready).toBe(COUNT);
+    secrets.stop();
+  }, 120_000);
+});
