@@ -133,6 +133,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
               renewDeadlineMs: le.renewDeadlineMs,
               retryPeriodMs: le.retryPeriodMs,
             },
+            shards: le.shards,
           }
         : {}),
     },

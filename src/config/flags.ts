@@ -194,6 +194,16 @@ export const FLAGS = [
     description: "this replica's holder identity in the Lease",
   },
   {
+    name: 'shards',
+    kind: 'string',
+    valueName: 'N',
+    default: '1',
+    section: 'Leader election',
+    description:
+      'split ExternalSecrets over N shard Leases held by the live replicas (1: one leader does all the work)',
+  },
+
+  {
     name: 'http-addr',
     kind: 'string',
     valueName: 'HOST:PORT',

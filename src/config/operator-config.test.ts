@@ -43,6 +43,7 @@ describe('parseOperatorConfig defaults', () => {
         renewDeadlineMs: 10_000,
         retryPeriodMs: 2_000,
         identity: 'node-a-42',
+        shards: 1,
       },
       http: { address: ':8080', dashboardAddress: '127.0.0.1:8081', dashboardTokenFile: undefined },
       log: { level: 'info', format: 'json' },

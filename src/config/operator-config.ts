@@ -37,6 +37,8 @@ export interface ReconcileConfig {
 }
 
 export interface LeaderElectionConfig {
+  /** Shard Leases the work is split over; 1 means a single leader. */
+  readonly shards: number;
   readonly enabled: boolean;
   readonly namespace: string;
   readonly leaseName: string;
@@ -183,6 +185,7 @@ function leaderElectionConfig(flags: FlagReader, host: HostFacts): LeaderElectio
     renewDeadlineMs,
     retryPeriodMs,
     identity,
+    shards: flags.integer('shards', { min: 1, max: 1024 }),
   };
 }
 

@@ -10,13 +10,21 @@ import type { EventRecorder, KubeClient } from '../kube/index.ts';
 import {
   Controller,
   Informer,
-  LeaderElector,
   WorkQueue,
   type Clock,
   type ReconcileOutcome,
+  type Reconciler,
   type WorkQueueStats,
 } from '../runtime/index.ts';
 import { RemoteVersions } from '../refresh/remote-versions.ts';
+import {
+  leaderOwnership,
+  shardOwnership,
+  soleOwnership,
+  type LeaseSettings,
+  type Ownership,
+  type Scope,
+} from './ownership.ts';
 import { VaultPolls } from '../refresh/vault-polls.ts';
 import {
   ExternalSecretReconciler,
@@ -48,14 +56,9 @@ export interface OperatorSettings {
   changeDetection?: boolean;
   /** Listing period of a vault while Event Grid events arrive for it. */
   pushFallbackMs?: number;
-  leaderElection?: {
-    namespace: string;
-    name: string;
-    identity: string;
-    leaseDurationMs: number;
-    renewDeadlineMs: number;
-    retryPeriodMs: number;
-  };
+  leaderElection?: LeaseSettings;
+  /** With leader election: split the work over this many shard Leases (1 = one leader). */
+  shards?: number;
 }
 
 export interface OperatorDeps {
@@ -73,6 +76,8 @@ export interface Operator {
   /** True once every cache has synced. */
   ready(): boolean;
   isLeader(): boolean;
+  /** What this replica owns: everything, the leader Lease, or some shards. */
+  ownership(): ReturnType<Ownership['describe']>;
   /** Enqueues an ExternalSecret (`namespace/name`) for reconcile now. */
   enqueue(key: string): void;
   /**
@@ -206,9 +211,11 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     logger,
     refreshJitter: settings.refreshJitter,
   });
+  const ownership = createOwnership(deps);
+  const work = new OwnedWork(ownership);
   const esController = new Controller({
     name: 'externalsecret',
-    reconciler: esReconciler,
+    reconciler: work.guard(esReconciler),
     workers: settings.workers,
     clock,
     queue: new WorkQueue({ name: 'externalsecret', ...queueOptions }),
@@ -219,25 +226,31 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
   };
   const watched = new Set(settings.namespaces);
   const enqueueEs = (key: string) => {
-    if (watched.size === 0 || watched.has(key.split('/')[0]!)) esController.queue.add(key);
+    if ((watched.size === 0 || watched.has(key.split('/')[0]!)) && ownership.owns(key))
+      esController.queue.add(key);
+  };
+  const enqueueStore = (key: string) => {
+    if (ownership.owns(key)) storeController.queue.add(key);
   };
   const enqueueStoreUsers = (key: string) => {
     for (const es of informers.externalSecrets.byIndex('store', key)) enqueueEs(keyOf(es));
   };
   const storeController = new Controller({
     name: 'secretstore',
-    reconciler: new StoreReconciler({
-      clock,
-      kube,
-      secretStores: informers.secretStores,
-      clusterSecretStores: informers.clusterSecretStores,
-      providers: deps.providers,
-      events: deps.events,
-      metrics,
-      controllerClass: settings.controllerClass,
-      defaultRequeueMs: settings.storeRequeueMs,
-      onBecameReady: (kind, store) => enqueueStoreUsers(storeKey(kind, store)),
-    }),
+    reconciler: work.guard(
+      new StoreReconciler({
+        clock,
+        kube,
+        secretStores: informers.secretStores,
+        clusterSecretStores: informers.clusterSecretStores,
+        providers: deps.providers,
+        events: deps.events,
+        metrics,
+        controllerClass: settings.controllerClass,
+        defaultRequeueMs: settings.storeRequeueMs,
+        onBecameReady: (kind, store) => enqueueStoreUsers(storeKey(kind, store)),
+      }),
+    ),
     workers: Math.max(1, Math.min(settings.workers, 2)),
     clock,
     queue: new WorkQueue({ name: 'secretstore', ...queueOptions }),
@@ -254,10 +267,9 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
   informers.secrets.onUpdate(secretChanged);
   informers.secrets.onDelete(secretChanged);
   const storeEvents = (kind: StoreKind) => ({
-    add: (store: SecretStore | ClusterSecretStore) => storeController.queue.add(storeKey(kind, store)),
+    add: (store: SecretStore | ClusterSecretStore) => enqueueStore(storeKey(kind, store)),
     update: (store: SecretStore | ClusterSecretStore, old: SecretStore | ClusterSecretStore) => {
-      if (store.metadata.generation !== old.metadata.generation)
-        storeController.queue.add(storeKey(kind, store));
+      if (store.metadata.generation !== old.metadata.generation) enqueueStore(storeKey(kind, store));
       // Enqueued from the cache, so that the ExternalSecrets read the Ready store (no stale gate).
       if (isReady(store) && !isReady(old)) enqueueStoreUsers(storeKey(kind, store));
     },
@@ -270,7 +282,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     (informer as Informer<SecretStore | ClusterSecretStore>).onAdd(handlers.add);
     (informer as Informer<SecretStore | ClusterSecretStore>).onUpdate(handlers.update);
     (informer as Informer<SecretStore | ClusterSecretStore>).onDelete((store) => {
-      storeController.queue.add(storeKey(kind, store));
+      enqueueStore(storeKey(kind, store));
       enqueueStoreUsers(storeKey(kind, store));
     });
   }
@@ -281,60 +293,43 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     stores: informers.secretStores.list().length + informers.clusterSecretStores.list().length,
   });
 
-  let leading = false;
-  const startControllers = () => {
-    leading = true;
-    metrics.leader(true);
-    // Level-based: a new leader looks at everything once; the refresh rules decide what to fetch.
-    for (const es of informers.externalSecrets.list()) enqueueEs(keyOf(es));
-    storeController.start();
-    esController.start();
-    logger.info('leading: controllers started');
-  };
-  const stopControllers = async () => {
-    if (!leading) return;
-    leading = false;
-    metrics.leader(false);
-    changes?.polls.clear();
-    await Promise.all([esController.stop(), storeController.stop()]);
-  };
-
-  const election = new AbortController();
-  let electionDone: Promise<void> = Promise.resolve();
-  if (settings.leaderElection) {
-    const le = settings.leaderElection;
-    const elector = new LeaderElector({
-      lock: kube.leaseLock(le.namespace, le.name),
-      identity: le.identity,
-      leaseDurationMs: le.leaseDurationMs,
-      renewDeadlineMs: le.renewDeadlineMs,
-      retryPeriodMs: le.retryPeriodMs,
-      clock,
-      onStartedLeading: startControllers,
-      // The lease is released only once the controllers have drained: no two writers.
-      onStoppedLeading: stopControllers,
-      onNewLeader: (identity) => logger.info('leader elected', { leader: identity }),
-    });
-    metrics.leader(false);
-    // run() returns when leadership is lost; campaign again (the caches stay warm) until stopped.
-    electionDone = (async () => {
-      while (!election.signal.aborted) {
-        try {
-          await elector.run(election.signal);
-        } catch (error) {
-          logger.error('leader election failed', { error });
-        }
-        if (!election.signal.aborted) {
-          logger.warn('leadership lost; campaigning again');
-          await clock.sleep(le.retryPeriodMs, election.signal).catch(() => undefined);
-        }
+  // Controllers run on every replica; each reconcile first checks that this replica owns its key.
+  storeController.start();
+  esController.start();
+  const enqueueScope = (scope: Scope) => {
+    // Level-based: a new owner looks at everything it now owns; the refresh rules decide what to fetch.
+    for (const es of informers.externalSecrets.list())
+      if (scope === 'all' || ownership.scopeOf(keyOf(es)) === scope) enqueueEs(keyOf(es));
+    for (const [kind, informer] of [
+      ['SecretStore', informers.secretStores],
+      ['ClusterSecretStore', informers.clusterSecretStores],
+    ] as const)
+      for (const store of (informer as Informer<SecretStore | ClusterSecretStore>).list()) {
+        const key = storeKey(kind, store);
+        if (scope === 'all' || ownership.scopeOf(key) === scope) enqueueStore(key);
       }
-    })();
-  } else startControllers();
+  };
+  ownership.start({
+    acquired(scope) {
+      metrics.leader(ownership.describe().active);
+      logger.info('owning', { scope });
+      enqueueScope(scope);
+    },
+    async released(scope) {
+      metrics.leader(ownership.describe().active);
+      if (scope === 'all') changes?.polls.clear();
+      else
+        for (const es of informers.externalSecrets.list())
+          if (ownership.scopeOf(keyOf(es)) === scope) changes?.polls.unsubscribe(keyOf(es));
+      await work.drained(scope);
+      logger.info('released', { scope });
+    },
+  });
 
   return {
     ready: () => Object.values(informers).every((informer) => informer.hasSynced()),
-    isLeader: () => leading,
+    isLeader: () => ownership.describe().active,
+    ownership: () => ownership.describe(),
     enqueue: enqueueEs,
     externalSecrets: informers.externalSecrets,
     ...(changes ? { changes } : {}),
@@ -381,10 +376,60 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     ],
     async stop() {
       changes?.polls.stop();
-      await stopControllers();
-      election.abort();
-      await electionDone;
+      // Releasing the leases drains what this replica owns; then the controllers stop.
+      await ownership.stop();
+      await Promise.all([esController.stop(), storeController.stop()]);
+      metrics.leader(false);
       for (const informer of Object.values(informers)) informer.stop();
     },
   };
+}
+
+function createOwnership(deps: OperatorDeps): Ownership {
+  const { settings, kube, clock, logger } = deps;
+  const lease = settings.leaderElection;
+  if (!lease) return soleOwnership();
+  if ((settings.shards ?? 1) > 1) return shardOwnership(kube, lease, settings.shards!, clock, logger);
+  return leaderOwnership(kube, lease, clock, logger);
+}
+
+/**
+ * Runs a reconciler only for keys this replica owns, and knows which reconciles are in flight
+ * per scope, so that giving a scope up can wait for them (no two replicas write one object).
+ */
+class OwnedWork {
+  readonly #ownership: Ownership;
+  readonly #inFlight = new Map<Scope, number>();
+  readonly #waiters = new Map<Scope, Array<() => void>>();
+
+  constructor(ownership: Ownership) {
+    this.#ownership = ownership;
+  }
+
+  guard(reconciler: Reconciler): Reconciler {
+    return {
+      reconcile: async (key) => {
+        if (!this.#ownership.owns(key)) return;
+        const scope = this.#ownership.scopeOf(key);
+        this.#inFlight.set(scope, (this.#inFlight.get(scope) ?? 0) + 1);
+        try {
+          return await reconciler.reconcile(key);
+        } finally {
+          const left = this.#inFlight.get(scope)! - 1;
+          this.#inFlight.set(scope, left);
+          if (left === 0) for (const wake of this.#waiters.get(scope)?.splice(0) ?? []) wake();
+        }
+      },
+    };
+  }
+
+  /** Resolves once no reconcile of `scope` is running. */
+  drained(scope: Scope): Promise<void> {
+    if ((this.#inFlight.get(scope) ?? 0) === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.#waiters.get(scope) ?? [];
+      waiting.push(resolve);
+      this.#waiters.set(scope, waiting);
+    });
+  }
 }

@@ -26,3 +26,12 @@ export { Informer, WatchErrorEvent, type InformerOptions } from './informer.ts';
 export { ConflictError, type LeaseLock, type LeaseRecord, type VersionedLeaseRecord } from './lease-lock.ts';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election.ts';
 export { MemoryLeaseStore, MemoryListWatchSource } from './memory-source.ts';
+export {
+  assignedMember,
+  MemoryMembership,
+  shardOf,
+  ShardCoordinator,
+  type MemberRecord,
+  type MembershipStore,
+  type ShardCoordinatorOptions,
+} from './sharding.ts';

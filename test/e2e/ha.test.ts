@@ -58,7 +58,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startReplica(identity: string): Promise<Started> {
+function startReplica(identity: string, extraFlags: string[] = []): Promise<Started> {
   const started = startProcess(
     process.execPath,
     [
@@ -88,9 +88,10 @@ function startReplica(identity: string): Promise<Started> {
       vault.authorityHost,
       '--azure-vault-endpoint',
       `127.0.0.1:${new URL(vault.hostUrl).port}`,
+      ...extraFlags,
     ],
     {
-      ready: (line) => line.includes('"kvsync started"'),
+      ready: (line) => line.includes('"msg":"kvsync started"'),
       env: { ...process.env, AZURE_POD_IDENTITY_AUTHORITY_HOST: vault.imdsEndpoint },
     },
   );
@@ -182,4 +183,91 @@ describe('two replicas on one Lease', () => {
     expect(ready).toBe(COUNT);
     secrets.stop();
   }, 120_000);
+});
+
+async function createExternalSecrets(namespace: string, from: number, to: number): Promise<void> {
+  await Promise.all(
+    Array.from({ length: to - from }, (_, offset) =>
+      kube.create({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: `es-${from + offset}`, namespace },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { name: 'azure', kind: 'SecretStore' },
+          target: { name: `target-${from + offset}` },
+          data: [{ secretKey: 'value', remoteRef: { key: `s${(from + offset) % COUNT}` } }],
+        },
+      }),
+    ),
+  );
+}
+
+async function shardHolders(name: string, shards: number): Promise<(string | undefined)[]> {
+  return Promise.all(
+    Array.from({ length: shards }, async (_, shard) => {
+      const lease = await kube.get<{ spec: { holderIdentity?: string } }>({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace: 'default',
+        name: `${name}-shard-${shard}`,
+      });
+      return lease?.spec.holderIdentity || undefined;
+    }),
+  );
+}
+
+describe('three replicas with --shards 4', () => {
+  it('share the work, each ExternalSecret synced once, and take over the shards of a killed replica', async () => {
+    const namespace = 'sharded';
+    await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    await kube.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'azure', namespace },
+      spec: {
+        provider: { azurekv: { authType: 'ManagedIdentity', vaultUrl: 'https://our-vault.vault.azure.net' } },
+      },
+    });
+    const writes = new Map<string, number>();
+    const secrets = new Informer<{ metadata: { name: string } }>({
+      name: 'sharded-secrets',
+      source: kube.listWatchSource({ apiVersion: 'v1', kind: 'Secret', namespace }),
+    });
+    const count = (secret: { metadata: { name: string } }) =>
+      writes.set(secret.metadata.name, (writes.get(secret.metadata.name) ?? 0) + 1);
+    secrets.onAdd(count);
+    secrets.onUpdate(count);
+    await secrets.start();
+    const flags = ['--shards', '4', '--leader-election-id', 'kvsync-sharded', '--namespace', namespace];
+    const replicas = await Promise.all(
+      ['shard-a', 'shard-b', 'shard-c'].map((id) => startReplica(id, flags)),
+    );
+    const spread = await until('the shards spread over the three replicas', async () => {
+      const holders = await shardHolders('kvsync-sharded', 4);
+      return holders.every(Boolean) && new Set(holders).size === 3 ? holders : undefined;
+    });
+    expect(spread).toHaveLength(4);
+
+    await createExternalSecrets(namespace, 0, 60);
+    const synced = () => [...writes.keys()].filter((name) => name.startsWith('target-')).length;
+    await until('the first 60 Secrets', () => synced() === 60 || undefined, 60_000);
+
+    // Kill the holder of shard 0; its shards must move to the two survivors.
+    const victim = spread[0]!;
+    replicas.find((_, i) => ['shard-a', 'shard-b', 'shard-c'][i] === victim)!.child.kill('SIGKILL');
+    const moved = await until(
+      'the killed replica’s shards to move',
+      async () => {
+        const holders = await shardHolders('kvsync-sharded', 4);
+        return holders.every((holder) => holder && holder !== victim) ? holders : undefined;
+      },
+      4 * LEASE_MS + 10_000,
+    );
+    expect(new Set(moved).size).toBe(2);
+    await createExternalSecrets(namespace, 60, 100);
+    await until('all 100 Secrets', () => synced() === 100 || undefined, 60_000);
+    expect([...writes].filter(([name, times]) => name.startsWith('target-') && times !== 1)).toEqual([]);
+    secrets.stop();
+  }, 180_000);
 });

@@ -51,7 +51,7 @@ describe('kvsync run', () => {
         '--identity',
         'replica-a',
       ],
-      { ready: (line) => line.includes('leading: controllers started') },
+      { ready: (line) => line.includes('"msg":"owning"') },
     );
     const kube = createKubeClient({ kubeconfigPath: cluster.kubeconfig });
     const lease = () =>

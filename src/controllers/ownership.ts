@@ -1,0 +1,189 @@
+import type { KubeClient } from '../kube/index.ts';
+import {
+  LeaderElector,
+  shardOf,
+  ShardCoordinator,
+  type Clock,
+  type MembershipStore,
+  type MemberRecord,
+} from '../runtime/index.ts';
+
+/**
+ * Which keys this replica may reconcile: all of them (leader election off), all of them while it
+ * holds the leader Lease, or those whose shard it holds (`--shards N`). Reconcilers ask `owns`
+ * before they write; `released` hooks drain the work of what was given up before the lease goes.
+ */
+
+/** `all` for the leader Lease, or a shard number. */
+export type Scope = 'all' | number;
+
+export interface OwnershipHooks {
+  acquired(scope: Scope): void;
+  /** Resolves once no reconcile of `scope` is running; the lease is released after it. */
+  released(scope: Scope): Promise<void>;
+}
+
+export interface Ownership {
+  start(hooks: OwnershipHooks): void;
+  owns(key: string): boolean;
+  /** The scope a key belongs to. */
+  scopeOf(key: string): Scope;
+  /** For probes, metrics and the CLI. */
+  describe(): { mode: 'single' | 'leader' | 'shards'; active: boolean; shards?: number[] };
+  stop(): Promise<void>;
+}
+
+export interface LeaseSettings {
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+/** Leader election off: this replica owns everything. */
+export function soleOwnership(): Ownership {
+  return {
+    start: (hooks) => hooks.acquired('all'),
+    owns: () => true,
+    scopeOf: () => 'all',
+    describe: () => ({ mode: 'single', active: true }),
+    stop: async () => {},
+  };
+}
+
+/** One Lease: the holder owns everything; campaigns again after losing it, until stopped. */
+export function leaderOwnership(
+  kube: KubeClient,
+  lease: LeaseSettings,
+  clock: Clock,
+  log: { info(m: string, f?: object): void; warn(m: string, f?: object): void },
+): Ownership {
+  let leading = false;
+  const stop = new AbortController();
+  let done: Promise<void> = Promise.resolve();
+  return {
+    start(hooks) {
+      const elector = new LeaderElector({
+        lock: kube.leaseLock(lease.namespace, lease.name),
+        identity: lease.identity,
+        leaseDurationMs: lease.leaseDurationMs,
+        renewDeadlineMs: lease.renewDeadlineMs,
+        retryPeriodMs: lease.retryPeriodMs,
+        clock,
+        onStartedLeading: () => {
+          leading = true;
+          hooks.acquired('all');
+        },
+        onStoppedLeading: async () => {
+          leading = false;
+          await hooks.released('all');
+        },
+        onNewLeader: (identity) => log.info('leader elected', { leader: identity }),
+      });
+      done = (async () => {
+        while (!stop.signal.aborted) {
+          await elector
+            .run(stop.signal)
+            .catch((error: unknown) => log.warn('leader election failed', { error }));
+          if (stop.signal.aborted) break;
+          log.warn('leadership lost; campaigning again');
+          await clock.sleep(lease.retryPeriodMs, stop.signal).catch(() => undefined);
+        }
+      })();
+    },
+    owns: () => leading,
+    scopeOf: () => 'all',
+    describe: () => ({ mode: 'leader', active: leading }),
+    async stop() {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+/** Membership through one Lease per replica (`<name>-member-<identity>`), labelled for listing. */
+export function kubeMembership(kube: KubeClient, namespace: string, leaseName: string): MembershipStore {
+  const label = `kvsync.io/member-of=${leaseName}`;
+  const nameOf = (identity: string) =>
+    `${leaseName}-member-${identity.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 253);
+  const ref = (identity: string) => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    namespace,
+    name: nameOf(identity),
+  });
+  return {
+    async heartbeat(identity, nowMs) {
+      const renewTime = new Date(nowMs).toISOString().replace('Z', '000Z');
+      const updated = await kube
+        .mergePatch(ref(identity), { spec: { holderIdentity: identity, renewTime } })
+        .catch((error: { reason?: string }) => {
+          if (error.reason !== 'NotFound') throw error;
+          return undefined;
+        });
+      if (updated) return;
+      await kube.create({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: nameOf(identity), namespace, labels: { 'kvsync.io/member-of': leaseName } },
+        spec: { holderIdentity: identity, renewTime },
+      });
+    },
+    async members(): Promise<MemberRecord[]> {
+      const leases = await kube.list<{ spec?: { holderIdentity?: string; renewTime?: string } }>({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace,
+        labelSelector: label,
+      });
+      return leases.flatMap((lease) =>
+        lease.spec?.holderIdentity && lease.spec.renewTime
+          ? [{ identity: lease.spec.holderIdentity, renewedAtMs: Date.parse(lease.spec.renewTime) }]
+          : [],
+      );
+    },
+    async leave(identity) {
+      await kube.delete(ref(identity));
+    },
+  };
+}
+
+/** `shards` Leases (`<name>-shard-<i>`) split over the live replicas. */
+export function shardOwnership(
+  kube: KubeClient,
+  lease: LeaseSettings,
+  shards: number,
+  clock: Clock,
+  log: { warn(m: string, f?: object): void },
+  membership: MembershipStore = kubeMembership(kube, lease.namespace, lease.name),
+): Ownership {
+  let coordinator: ShardCoordinator | undefined;
+  return {
+    start(hooks) {
+      coordinator = new ShardCoordinator({
+        shards,
+        identity: lease.identity,
+        membership,
+        clock,
+        leaseDurationMs: lease.leaseDurationMs,
+        renewDeadlineMs: lease.renewDeadlineMs,
+        retryPeriodMs: lease.retryPeriodMs,
+        lockFor: (shard) => kube.leaseLock(lease.namespace, `${lease.name}-shard-${shard}`),
+        onAcquired: (shard) => hooks.acquired(shard),
+        onReleased: (shard) => hooks.released(shard),
+        onError: (error) => log.warn('sharding: lease or membership call failed', { error }),
+      });
+      coordinator.start();
+    },
+    owns: (key) => coordinator?.owns(shardOf(key, shards)) ?? false,
+    scopeOf: (key) => shardOf(key, shards),
+    describe: () => ({
+      mode: 'shards',
+      active: (coordinator?.owned().length ?? 0) > 0,
+      shards: coordinator?.owned() ?? [],
+    }),
+    stop: async () => coordinator?.stop(),
+  };
+}
