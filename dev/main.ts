@@ -11,7 +11,9 @@ import { startKubeApiServer } from './kube-apiserver/index.ts';
 const USAGE = `Usage: kvsync-dev <command> [options]
 
 Commands:
-  kube-apiserver --port N --kubeconfig FILE   Kubernetes API emulator (HTTPS, bearer token)
+  kube-apiserver --port N --kubeconfig FILE [--rbac]
+                                              Kubernetes API emulator (HTTPS, bearer token);
+                                              --rbac enforces RBAC (default: allow all)
   keyvault --port N --dir DIR [--vault NAME]… [--no-open]
                                               Azure Key Vault + identity emulator (HTTPS);
                                               --no-open starts without open mode (RBAC)
@@ -58,11 +60,17 @@ function stopOnSignals(close: () => Promise<void>): void {
 async function kubeApiServer(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, kubeconfig: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      rbac: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const server = await startKubeApiServer({
     port: parsePort(values.port),
+    rbac: values.rbac,
     ...(values.host ? { host: values.host } : {}),
     ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
   });

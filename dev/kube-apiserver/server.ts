@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,8 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { createCertificateAuthority, issueServerCertificate } from '../tls/index.ts';
 import { createCluster, type Cluster, type ClusterOptions } from './cluster.ts';
-import { pathNotFound, unauthorized } from './errors.ts';
+import { notFound, pathNotFound, unauthorized } from './errors.ts';
+import { authenticateToken, bearerToken } from './http/authenticate.ts';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -24,6 +26,12 @@ import { handleResource, type ResourceContext } from './http/resources.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { SERVICE_ACCOUNT_ISSUER, TokenAuthority } from './http/tokens.ts';
 import { WatchRegistry } from './http/watch.ts';
+import { requestAttributes } from './rbac/attributes.ts';
+import { allowAll, type Authorizer } from './rbac/authorizer.ts';
+import { forbidden } from './rbac/forbidden.ts';
+import { impersonate } from './rbac/impersonation.ts';
+import { startRbac } from './rbac/start-rbac.ts';
+import { ANONYMOUS_USER, type UserInfo } from './rbac/user.ts';
 
 export interface KubeApiServerOptions extends ClusterOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -34,6 +42,18 @@ export interface KubeApiServerOptions extends ClusterOptions {
   kubeconfigPath?: string;
   /** Interval of BOOKMARK events on watches that allow them; default 5 s. */
   bookmarkIntervalMs?: number;
+  /**
+   * Enforce RBAC (default false: every authenticated request may do everything). When true, the
+   * default ClusterRoles and ClusterRoleBindings are created at start, the admin token stays
+   * all-powerful through `system:masters`, and ServiceAccount tokens get what their bindings grant.
+   */
+  rbac?: boolean;
+}
+
+/** Options of the ServiceAccount tokens minted by `tokenFor` and `kubeconfigFor`. */
+export interface ServiceAccountTokenOptions {
+  /** Lifetime of the token; default one year, so that tests on a fake clock do not outlive it. */
+  expirationSeconds?: number;
 }
 
 export interface KubeApiServer {
@@ -49,6 +69,17 @@ export interface KubeApiServer {
   cluster: Cluster;
   /** Forgets the watch history: resuming from an older resourceVersion then gets ERROR 410. */
   compactWatchHistory(): void;
+  /**
+   * A bearer token of the ServiceAccount `namespace/name` for this API server, as the TokenRequest
+   * API issues it. Throws a 404 KubeStatusError when the ServiceAccount does not exist; deleting
+   * the account later revokes the token.
+   */
+  tokenFor(namespace: string, name: string, options?: ServiceAccountTokenOptions): string;
+  /**
+   * Writes a kubeconfig that acts as the ServiceAccount `namespace/name` (its namespace as the
+   * context's) and resolves with its path, in a temporary directory that `close()` removes.
+   */
+  kubeconfigFor(namespace: string, name: string, options?: ServiceAccountTokenOptions): Promise<string>;
   /** Ends every open watch stream cleanly, as an apiserver does now and then. */
   dropWatches(): void;
   /** Stops serving, ends watches and controllers. Resolves when the port is free. */
@@ -59,12 +90,8 @@ interface Routes {
   cluster: Cluster;
   ctx: ResourceContext;
   tokens: TokenAuthority;
+  authorizer: Authorizer;
   serverAddress: () => string;
-}
-
-function bearerToken(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
 /** Paths a real apiserver serves without credentials. */
@@ -139,20 +166,34 @@ function openApiDocumentAt(routes: Routes, path: string): object | undefined {
   return undefined;
 }
 
+/** Who sent the request: the bearer token's user, anonymous on public paths, 401 otherwise. */
+function identify(routes: Routes, request: IncomingMessage, pathname: string): UserInfo {
+  const user = authenticateToken(routes.tokens, routes.cluster.api, bearerToken(request));
+  if (user) return user;
+  if (PUBLIC_PATHS.has(pathname)) return ANONYMOUS_USER;
+  throw unauthorized();
+}
+
 async function route(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'https://emulator');
   const pathname = url.pathname.replace(/\/+$/, '') || '/';
-  if (!PUBLIC_PATHS.has(pathname)) {
-    const who = routes.tokens.authenticate(bearerToken(request), routes.cluster.api.clock.now().getTime());
-    if (!who) throw unauthorized();
-  }
-  if (serveNonResource(routes, request, response, pathname)) return;
+  const user = impersonate(identify(routes, request, pathname), request.headersDistinct, routes.authorizer);
   const path = parseResourcePath(pathname);
+  const attributes = requestAttributes(user, request.method ?? 'GET', url.pathname, path, url.searchParams);
+  const decision = routes.authorizer.authorize(attributes);
+  if (!decision.allowed) throw forbidden(attributes, decision.reason);
+  if (serveNonResource(routes, request, response, pathname)) return;
   if (!path) throw pathNotFound();
-  await handleResource(routes.ctx, request, response, path, url.searchParams);
+  await handleResource(routes.ctx, request, response, path, url.searchParams, user);
 }
 
-function kubeconfigYaml(url: string, caPem: string, token: string): string {
+interface KubeconfigUser {
+  userName: string;
+  token: string;
+  namespace: string;
+}
+
+function kubeconfigYaml(url: string, caPem: string, { userName, token, namespace }: KubeconfigUser): string {
   return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
@@ -162,12 +203,9 @@ function kubeconfigYaml(url: string, caPem: string, token: string): string {
         cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
       },
     ],
-    users: [{ name: 'kvsync-admin', user: { token } }],
+    users: [{ name: userName, user: { token } }],
     contexts: [
-      {
-        name: 'kvsync-emulator',
-        context: { cluster: 'kvsync-emulator', user: 'kvsync-admin', namespace: 'default' },
-      },
+      { name: 'kvsync-emulator', context: { cluster: 'kvsync-emulator', user: userName, namespace } },
     ],
     'current-context': 'kvsync-emulator',
     preferences: {},
@@ -206,11 +244,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const cluster = createCluster(options);
   const tokens = new TokenAuthority();
   const watches = new WatchRegistry(options.bookmarkIntervalMs ?? 5000);
+  const authorizer = options.rbac ? startRbac(cluster) : allowAll;
   let url = '';
   const routes: Routes = {
     cluster,
     tokens,
-    ctx: { api: cluster.api, tokens, watches },
+    authorizer,
+    ctx: { api: cluster.api, tokens, watches, authorizer },
     serverAddress: () => url,
   };
   const server = createServer({ key: leaf.keyPem, cert: leaf.certPem }, (request, response) => {
@@ -221,21 +261,56 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   const kubeconfig =
     options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'kvsync-kube-')), 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigYaml(url, ca.certPem, tokens.adminToken), { mode: 0o600 });
+  const admin = { userName: 'kvsync-admin', token: tokens.adminToken, namespace: 'default' };
+  writeFileSync(kubeconfig, kubeconfigYaml(url, ca.certPem, admin), { mode: 0o600 });
+  const tokenFor = (namespace: string, name: string, tokenOptions: ServiceAccountTokenOptions = {}) =>
+    serviceAccountToken(cluster, tokens, namespace, name, tokenOptions);
+  let accountDirectory: Promise<string> | undefined;
   return {
     url,
     kubeconfig,
     token: tokens.adminToken,
     caPem: ca.certPem,
     cluster,
+    tokenFor,
+    async kubeconfigFor(namespace, name, tokenOptions) {
+      const token = tokenFor(namespace, name, tokenOptions);
+      accountDirectory ??= mkdtemp(join(tmpdir(), 'kvsync-kube-sa-'));
+      const path = join(await accountDirectory, `kubeconfig-${namespace}-${name}`);
+      const user = { userName: `${namespace}-${name}`, token, namespace };
+      await writeFile(path, kubeconfigYaml(url, ca.certPem, user), { mode: 0o600 });
+      return path;
+    },
     compactWatchHistory: () => cluster.store.compactHistory(),
     dropWatches: () => watches.endAll(),
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         watches.endAll();
         cluster.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      if (accountDirectory) await rm(await accountDirectory, { recursive: true, force: true });
+    },
   };
+}
+
+const ONE_YEAR_SECONDS = 365 * 24 * 3600;
+
+function serviceAccountToken(
+  cluster: Cluster,
+  tokens: TokenAuthority,
+  namespace: string,
+  name: string,
+  options: ServiceAccountTokenOptions,
+): string {
+  const account = cluster.client.get('serviceaccounts', namespace, name);
+  if (!account) throw notFound({ group: '', resource: 'serviceaccounts' }, name);
+  return tokens.issue({
+    namespace,
+    name,
+    uid: account.metadata.uid!,
+    expirationSeconds: options.expirationSeconds ?? ONE_YEAR_SECONDS,
+    nowMs: cluster.api.clock.now().getTime(),
+  }).token;
 }

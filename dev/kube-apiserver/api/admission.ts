@@ -35,6 +35,8 @@ export function checkBody(type: ResourceType, version: string, body: unknown): K
 
 function nameRule(type: ResourceType): 'dns1123-subdomain' | 'dns1123-label' | 'path-segment' {
   if (type.group === '' && type.resource === 'namespaces') return 'dns1123-label';
+  // RBAC names may hold colons (`system:discovery`): upstream's ValidateRBACName.
+  if (type.group === 'rbac.authorization.k8s.io') return 'path-segment';
   return 'dns1123-subdomain';
 }
 

@@ -21,6 +21,8 @@ export interface KubeEnvironment {
 export interface KubeEnvironmentOptions {
   /** Create the ExternalSecret CRD (by a raw POST) and wait until it is served. */
   externalSecretCrd?: boolean;
+  /** Start the emulator with RBAC enforced (default false). */
+  rbac?: boolean;
 }
 
 /** Registers the hooks; the returned object's properties are usable from `beforeAll` on. */
@@ -31,7 +33,11 @@ export function useKubeEnvironment(options: KubeEnvironmentOptions = {}): KubeEn
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'kvsync-conformance-'));
-    server = await startKubeApiServer({ port: 0, kubeconfigPath: join(directory, 'kubeconfig') });
+    server = await startKubeApiServer({
+      port: 0,
+      kubeconfigPath: join(directory, 'kubeconfig'),
+      rbac: options.rbac ?? false,
+    });
     kubectl = await createKubectl(server.kubeconfig);
     if (options.externalSecretCrd) await installExternalSecretCrd(server);
   });

@@ -1,6 +1,7 @@
 import type { LocalClient } from '../api/local-client.ts';
 import { KubeStatusError } from '../errors.ts';
 import { realClock, type ControllerClock } from './clock.ts';
+import { createClusterRoleAggregationController } from './cluster-role-aggregation-controller.ts';
 import { ControllerManager, type ControllerErrorHandler } from './controller-manager.ts';
 import { createDaemonSetController } from './daemon-set-controller.ts';
 import { createDeploymentController } from './deployment-controller.ts';
@@ -13,7 +14,7 @@ import { createStatefulSetController } from './stateful-set-controller.ts';
 
 /**
  * The simulated cluster controllers that run inside the emulator: garbage collector, namespace
- * lifecycle, default ServiceAccounts, Deployment, ReplicaSet, StatefulSet and DaemonSet
+ * lifecycle, default ServiceAccounts, ClusterRole aggregation, Deployment, ReplicaSet, StatefulSet and DaemonSet
  * controllers, and the kubelet of one node. See README.md for what they model and what not.
  */
 
@@ -55,6 +56,7 @@ export function startControllers(client: LocalClient, options: ControllerOptions
   manager.add(createGarbageCollector(client));
   manager.add(createNamespaceController(client));
   manager.add(createServiceAccountController(client));
+  manager.add(createClusterRoleAggregationController(client));
   manager.add(createDeploymentController(client, clock));
   manager.add(createReplicaSetController(client, clock));
   manager.add(createStatefulSetController(client, clock));

@@ -3,7 +3,8 @@ import type { ResourceRegistry } from '../resources/registry.ts';
 
 /**
  * A minimal OpenAPI v3: enough for kubectl's default `--validate=strict` to find that the server
- * supports `fieldValidation` (it then validates server-side). No component schemas, so
+ * supports `fieldValidation` (it then validates server-side); create-only review kinds get a
+ * POST on their collection instead of PATCH and PUT. No component schemas, so
  * `kubectl explain` is out of scope. Documents carry a content hash; kubectl caches by URL.
  */
 
@@ -44,7 +45,8 @@ export function openApiDocument(
       ],
       responses: { '200': { description: 'OK' } },
     });
-    paths[item] = { patch: operation('patch'), put: operation('put') };
+    if (type.ephemeral) paths[item.slice(0, -'/{name}'.length)] = { post: operation('post') };
+    else paths[item] = { patch: operation('patch'), put: operation('put') };
   }
   return {
     openapi: '3.0.0',

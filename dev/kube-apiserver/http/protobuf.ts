@@ -3,7 +3,8 @@ import { formatTime } from '../api/objects.ts';
 
 /**
  * Decoding of the protobuf bodies that kubectl's typed clients send (`kubectl create namespace`,
- * `create secret`, `create configmap`, `create serviceaccount`, `create token`): client-go sends
+ * `create secret`, `create configmap`, `create serviceaccount`, `create token`, `create role`
+ * and the other RBAC kinds, `auth can-i`, `auth whoami`): client-go sends
  * `application/vnd.kubernetes.protobuf` for built-in types and does not fall back to JSON on 415.
  * The emulator reads those few messages into their JSON form and answers in JSON, which
  * client-go accepts. Any other protobuf body gets 415.
@@ -90,6 +91,88 @@ const MESSAGES: Record<string, MessageSpec> = {
       4: { name: 'expirationSeconds', type: 'int' },
     }),
   },
+};
+
+const RESOURCE_ATTRIBUTES: MessageSpec = {
+  1: s('namespace'),
+  2: s('verb'),
+  3: s('group'),
+  4: s('version'),
+  5: s('resource'),
+  6: s('subresource'),
+  7: s('name'),
+};
+const NON_RESOURCE_ATTRIBUTES: MessageSpec = { 1: s('path'), 2: s('verb') };
+const ACCESS_REVIEW_SPEC: MessageSpec = {
+  1: message('resourceAttributes', RESOURCE_ATTRIBUTES),
+  2: message('nonResourceAttributes', NON_RESOURCE_ATTRIBUTES),
+};
+const SUBJECT_ACCESS_REVIEW_SPEC: MessageSpec = {
+  ...ACCESS_REVIEW_SPEC,
+  3: s('user'),
+  4: s('groups', { repeated: true }),
+  6: s('uid'),
+};
+
+const POLICY_RULE: MessageSpec = {
+  1: s('verbs', { repeated: true }),
+  2: s('apiGroups', { repeated: true }),
+  3: s('resources', { repeated: true }),
+  4: s('resourceNames', { repeated: true }),
+  5: s('nonResourceURLs', { repeated: true }),
+};
+const LABEL_SELECTOR: MessageSpec = {
+  1: { name: 'matchLabels', type: 'map', values: 'string' },
+  2: message(
+    'matchExpressions',
+    { 1: s('key'), 2: s('operator'), 3: s('values', { repeated: true }) },
+    { repeated: true },
+  ),
+};
+const ROLE_BINDING: MessageSpec = {
+  1: message('metadata', OBJECT_META),
+  2: message(
+    'subjects',
+    { 1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: s('namespace') },
+    { repeated: true },
+  ),
+  3: message('roleRef', { 1: s('apiGroup'), 2: s('kind'), 3: s('name') }),
+};
+
+/** The RBAC kinds of `kubectl create role|clusterrole|rolebinding|clusterrolebinding`. */
+const RBAC_MESSAGES: Record<string, MessageSpec> = {
+  'rbac.authorization.k8s.io/v1/Role': {
+    1: message('metadata', OBJECT_META),
+    2: message('rules', POLICY_RULE, { repeated: true }),
+  },
+  'rbac.authorization.k8s.io/v1/ClusterRole': {
+    1: message('metadata', OBJECT_META),
+    2: message('rules', POLICY_RULE, { repeated: true }),
+    3: message('aggregationRule', { 1: message('clusterRoleSelectors', LABEL_SELECTOR, { repeated: true }) }),
+  },
+  'rbac.authorization.k8s.io/v1/RoleBinding': ROLE_BINDING,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ROLE_BINDING,
+};
+
+/** The access reviews kubectl's typed clients send (`kubectl auth can-i`, `auth whoami`). */
+const REVIEW_MESSAGES: Record<string, MessageSpec> = {
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    1: message('metadata', OBJECT_META),
+    2: message('spec', ACCESS_REVIEW_SPEC),
+  },
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': {
+    1: message('metadata', OBJECT_META),
+    2: message('spec', { 1: s('namespace') }),
+  },
+  'authorization.k8s.io/v1/SubjectAccessReview': {
+    1: message('metadata', OBJECT_META),
+    2: message('spec', SUBJECT_ACCESS_REVIEW_SPEC),
+  },
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': {
+    1: message('metadata', OBJECT_META),
+    2: message('spec', SUBJECT_ACCESS_REVIEW_SPEC),
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: message('metadata', OBJECT_META) },
 };
 
 const ENVELOPE: MessageSpec = {
@@ -204,7 +287,8 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
   };
   const apiVersion = envelope.typeMeta?.apiVersion ?? '';
   const kind = envelope.typeMeta?.kind ?? '';
-  const spec = MESSAGES[`${apiVersion}/${kind}`];
+  const key = `${apiVersion}/${kind}`;
+  const spec = MESSAGES[key] ?? RBAC_MESSAGES[key] ?? REVIEW_MESSAGES[key];
   if (!spec || envelope.raw === undefined) throw unsupported();
   return { apiVersion, kind, ...decodeMessage(Buffer.from(envelope.raw, 'base64'), spec) };
 }

@@ -6,6 +6,9 @@ import type { ObjectApi, Target } from '../api/object-api.ts';
 import { patchObject, patchTypeOf } from '../api/patch.ts';
 import { badRequest, methodNotAllowed, pathNotFound } from '../errors.ts';
 import { servedVersion } from '../resources/resource-type.ts';
+import type { Authorizer } from '../rbac/authorizer.ts';
+import { answerReview } from '../rbac/reviews.ts';
+import type { UserInfo } from '../rbac/user.ts';
 import type { KubeObject } from '../types.ts';
 import {
   dryRunOf,
@@ -25,6 +28,8 @@ export interface ResourceContext {
   api: ObjectApi;
   tokens: TokenAuthority;
   watches: WatchRegistry;
+  /** Answers the access reviews. */
+  authorizer: Authorizer;
 }
 
 function tableOf(target: Target, objects: KubeObject[], resourceVersion: string, api: ObjectApi): object {
@@ -41,6 +46,8 @@ interface Call {
   path: ResourcePath;
   query: URLSearchParams;
   body: unknown;
+  /** Who the request acts as (after impersonation). */
+  user: UserInfo;
 }
 
 function respondObject(
@@ -108,7 +115,12 @@ function writeOptions(query: URLSearchParams) {
 }
 
 function handleCreate(call: Call): void {
-  const { ctx, response, target, path, query, body } = call;
+  const { ctx, response, target, path, query, body, user } = call;
+  if (target.type.ephemeral && path.name === undefined) {
+    const review = { type: target.type, body, user, namespace: target.namespace, authorizer: ctx.authorizer };
+    sendJson(response, 201, answerReview(review));
+    return;
+  }
   if (path.name !== undefined) {
     if (
       path.subresource === 'token' &&
@@ -242,8 +254,11 @@ export async function handleResource(
   response: ServerResponse,
   path: ResourcePath,
   query: URLSearchParams,
+  user: UserInfo,
 ): Promise<void> {
   const { type, version } = ctx.api.registry.resolve(path.group, path.version, path.resource);
+  if (type.ephemeral && request.method !== 'POST')
+    throw methodNotAllowed((request.method ?? '').toLowerCase(), type);
   if (type.namespaced === false && path.namespace !== undefined) throw pathNotFound();
   const target: Target = { type, version: version.name, namespace: path.namespace };
   const method = request.method ?? 'GET';
@@ -256,7 +271,7 @@ export async function handleResource(
   ) {
     throw badRequest('the request body is empty');
   }
-  const call: Call = { ctx, request, response, target, path, query, body };
+  const call: Call = { ctx, request, response, target, path, query, body, user };
   switch (method) {
     case 'GET':
       return handleGet(call);

@@ -8,6 +8,8 @@ import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from '
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const DEFAULT_AUDIENCE = SERVICE_ACCOUNT_ISSUER;
+/** The audience the API server accepts (`--api-audiences`, which defaults to the issuer). */
+const API_AUDIENCE = SERVICE_ACCOUNT_ISSUER;
 
 export interface TokenClaims {
   iss: string;
@@ -89,10 +91,17 @@ export class TokenAuthority {
     return { keys: [{ ...jwk, kid: this.#keyId, alg: 'RS256', use: 'sig' }] };
   }
 
-  /** Who a bearer token names: `admin` for the kubeconfig token, the ServiceAccount otherwise. */
-  authenticate(token: string | undefined, nowMs: number): string | undefined {
-    if (!token) return undefined;
-    if (token === this.adminToken) return 'admin';
-    return this.verify(token, nowMs)?.sub;
+  /**
+   * The ServiceAccount a bearer token names, when it is a token this authority issued, unexpired,
+   * for the API server's audience (the issuer); undefined otherwise (the admin token included).
+   */
+  serviceAccountOf(
+    token: string,
+    nowMs: number,
+  ): { namespace: string; name: string; uid: string } | undefined {
+    const claims = this.verify(token, nowMs);
+    if (!claims?.aud.includes(API_AUDIENCE)) return undefined;
+    const { namespace, serviceaccount } = claims['kubernetes.io'];
+    return { namespace, name: serviceaccount.name, uid: serviceaccount.uid };
   }
 }

@@ -1,11 +1,6 @@
-import { builtinTableConvertor, defaultTableConvertor } from '../table/index.ts';
-import {
-  ALL_VERBS,
-  type GenerationRule,
-  type ResourceStrategy,
-  type ResourceType,
-  type SubresourceInfo,
-} from './resource-type.ts';
+import { builtin } from './builtin-type.ts';
+import { rbacResourceTypes, reviewResourceTypes } from './builtins-rbac.ts';
+import type { ResourceStrategy, ResourceType, SubresourceInfo } from './resource-type.ts';
 import { secretStrategy, configMapStrategy } from './strategies/data-objects.ts';
 import { deploymentStrategy, replicatedStrategy } from './strategies/workloads.ts';
 import { leaseStrategy } from './strategies/lease.ts';
@@ -14,54 +9,6 @@ import { namespaceStrategy, podStrategy } from './strategies/core.ts';
 import { crdStrategy } from './strategies/crd.ts';
 
 /** The built-in kinds the emulator serves, with the rules that make each behave like the real one. */
-
-interface BuiltinSpec {
-  group: string;
-  version: string;
-  resource: string;
-  kind: string;
-  namespaced: boolean;
-  shortNames?: string[];
-  categories?: string[];
-  generation?: GenerationRule;
-  statusSubresource?: boolean;
-  extraSubresources?: SubresourceInfo[];
-  returnDeletedObject?: boolean;
-  strategy?: ResourceStrategy;
-  bucket?: string;
-  fields: string[];
-  toStorage?: ResourceType['toStorage'];
-  fromStorage?: ResourceType['fromStorage'];
-}
-
-function builtin(spec: BuiltinSpec): ResourceType {
-  const table = builtinTableConvertor(spec.group, spec.kind) ?? defaultTableConvertor();
-  const type: ResourceType = {
-    group: spec.group,
-    resource: spec.resource,
-    singular: spec.kind.toLowerCase(),
-    kind: spec.kind,
-    listKind: `${spec.kind}List`,
-    namespaced: spec.namespaced,
-    shortNames: spec.shortNames ?? [],
-    categories: spec.categories ?? [],
-    versions: [{ name: spec.version, served: true, storage: true, table }],
-    verbs: [...ALL_VERBS],
-    statusSubresource: spec.statusSubresource ?? false,
-    extraSubresources: spec.extraSubresources ?? [],
-    generation: spec.generation ?? 'none',
-    allowUnconditionalUpdate: true,
-    returnDeletedObject: spec.returnDeletedObject ?? false,
-    strategicMergePatch: true,
-    custom: false,
-    bucket: spec.bucket ?? `${spec.group}/${spec.resource}`,
-    strategy: spec.strategy ?? {},
-    topLevelFields: spec.fields,
-  };
-  if (spec.toStorage) type.toStorage = spec.toStorage;
-  if (spec.fromStorage) type.fromStorage = spec.fromStorage;
-  return type;
-}
 
 const scale: SubresourceInfo = {
   name: 'scale',
@@ -234,5 +181,7 @@ export function builtinResourceTypes(): ResourceType[] {
       statusSubresource: true,
       strategy: crdStrategy,
     }),
+    ...rbacResourceTypes(),
+    ...reviewResourceTypes(),
   ];
 }

@@ -71,6 +71,11 @@ export interface ResourceType {
   returnDeletedObject: boolean;
   /** Strategic merge patch is understood (built-ins); CRs answer 415. */
   strategicMergePatch: boolean;
+  /**
+   * Create-only kinds that are answered, never stored (SelfSubjectAccessReview and the like): the
+   * HTTP layer computes the reply; no other verb is served.
+   */
+  ephemeral?: boolean;
   /** True for custom resources (served from a CRD). */
   custom: boolean;
   /** Where objects are kept; resources that share storage (core and events.k8s.io Events) share it. */

@@ -7,6 +7,7 @@ import {
 import { defaultPrinter } from './default-printer.ts';
 import { coreEventPrinter, eventsV1EventPrinter } from './event-printer.ts';
 import { podPrinter } from './pod-printer.ts';
+import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac-printers.ts';
 import { convertorOf, type Printer } from './printer.ts';
 import {
   configMapPrinter,
@@ -33,6 +34,11 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map([
   ['coordination.k8s.io/Lease', leasePrinter],
   // The real server serves CRDs with the default convertor: Name, Created At.
   ['apiextensions.k8s.io/CustomResourceDefinition', defaultPrinter],
+  // Role and ClusterRole print Name and Created At upstream too.
+  ['rbac.authorization.k8s.io/Role', defaultPrinter],
+  ['rbac.authorization.k8s.io/ClusterRole', defaultPrinter],
+  ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
+  ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
 ]);
 
 /**
