@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { OperatorConfig } from './config/index.ts';
 import { operatorMetrics } from './controllers/metrics-adapter.ts';
-import { startOperator, type Operator } from './controllers/operator.ts';
+import { startOperator, type Operator, type SingletonWork } from './controllers/operator.ts';
 import { createProviderSource } from './controllers/provider-source.ts';
 import { createEventGridRoutes, type VaultObjectEvent } from './events/index.ts';
 import { fileSecret, kubeSecret, refreshingSecret, type RefreshingSecret } from './events/webhook-secret.ts';
-import { createEventRecorder, createKubeClient, type KubeClient } from './kube/index.ts';
+import { createEventRecorder, createKubeClient, type EventRecorder, type KubeClient } from './kube/index.ts';
 import { VaultBudget } from './refresh/budget.ts';
+import { createExternalSecretStatusHooks, startReloader } from './reloader/index.ts';
 import { createLogger, createMetrics, type Logger, type Metrics } from './observability/index.ts';
 import { systemClock, type Clock } from './runtime/index.ts';
 import { startHttpServer, type HttpServer } from './server/index.ts';
@@ -143,6 +144,9 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     events,
     metrics: operatorMetrics(metrics),
     logger,
+    singletons: config.reconcile.reloader.enabled
+      ? [reloaderWork(config, { kube, clock, events, logger, metrics })]
+      : [],
   });
   started.operator = operator;
   const webhook = await startWebhook(config, { kube, clock, logger, metrics, http, operator });
@@ -234,4 +238,40 @@ async function startWebhook(
   for (const route of routes) http.addRoute(route);
   logger.info('Event Grid webhook on', { path: `${http.url}/webhooks/eventgrid` });
   return secret;
+}
+
+/** The reloader as work for exactly one replica (`src/reloader/`), with its metrics. */
+function reloaderWork(
+  config: OperatorConfig,
+  parts: { kube: KubeClient; clock: Clock; events: EventRecorder; logger: Logger; metrics: Metrics },
+): SingletonWork {
+  const { kube, clock, events, logger, metrics } = parts;
+  return {
+    key: 'kvsync/reloader',
+    start: () =>
+      startReloader({
+        kube,
+        clock,
+        events,
+        logger: logger.child({ component: 'reloader' }),
+        settings: {
+          namespaces: config.reconcile.namespaces,
+          settlePeriodMs: config.reconcile.reloader.settlePeriodMs,
+          maxConcurrentRollouts: config.reconcile.reloader.maxConcurrentRollouts,
+        },
+        externalSecrets: createExternalSecretStatusHooks(kube),
+        metrics: {
+          restarted: (kind, namespace, trigger) =>
+            metrics.reloaderRestartsTotal.inc({ kind, namespace, trigger }),
+          rolloutFinished: (kind, namespace, result) =>
+            metrics.reloaderRolloutsTotal.inc({ kind, namespace, result }),
+          pendingRestarts: (count) => metrics.reloaderPendingRestarts.set(count),
+          rolloutsInProgress: (count) => metrics.reloaderRolloutsInProgress.set(count),
+          stalePods: (namespace, secret, count) =>
+            count === 0
+              ? metrics.stalePods.remove({ namespace, secret })
+              : metrics.stalePods.set({ namespace, secret }, count),
+        },
+      }),
+  };
 }

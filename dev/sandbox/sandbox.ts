@@ -152,6 +152,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     `127.0.0.1:${mainPort}`,
     '--event-grid-secret-file',
     webhookSecretFile,
+    '--reloader',
     ...(options.operatorArgs ?? []),
   ];
   const startOperator = () => startKvsync(parseOperatorConfig(operatorFlags, {}), { writeLog });

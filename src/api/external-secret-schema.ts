@@ -23,6 +23,7 @@ import {
   booleanSchema,
   dateTimeSchema,
   enumSchema,
+  integerSchema,
   objectSchema,
   resourceNameSchema,
   resourceSchema,
@@ -341,6 +342,31 @@ function syncedVersionSchema(): JsonSchema {
   );
 }
 
+/** kvsync's record of a provider version a failed rollout rejected (see `RejectedVersion`). */
+function rejectedVersionSchema(): JsonSchema {
+  return objectSchema(
+    {
+      key: stringSchema('The remote key as written in the spec.'),
+      secretKey: stringSchema('The Secret key it was written to.'),
+      version: stringSchema('The rejected provider version.'),
+      workload: stringSchema('Kind/name of the workload whose rollout failed with it.'),
+      rejectedAt: dateTimeSchema('When it was rejected.'),
+      reason: stringSchema('Why the rollout failed (never a value).'),
+    },
+    undefined,
+    { required: ['key', 'version'] },
+  );
+}
+
+/** kvsync's count of pods still running with the Secret's previous data. */
+function stalePodsSchema(): JsonSchema {
+  return objectSchema({
+    count: integerSchema('Running pods that read the Secret at start and started before its data changed.'),
+    workloads: arraySchema(stringSchema(), 'Kind/name of the workloads owning those pods.'),
+    dataChangedAt: dateTimeSchema('When kvsync first saw the current data.'),
+  });
+}
+
 /** The status schema, identical in every version. */
 export function externalSecretStatusSchema(): JsonSchema {
   return objectSchema({
@@ -359,6 +385,11 @@ export function externalSecretStatusSchema(): JsonSchema {
       syncedVersionSchema(),
       'kvsync: per remote key, the provider version written by the last successful sync.',
     ),
+    rejectedVersions: arraySchema(
+      rejectedVersionSchema(),
+      'kvsync: provider versions a failed rollout rejected; not applied again until a newer one appears.',
+    ),
+    stalePods: stalePodsSchema(),
   });
 }
 

@@ -259,6 +259,27 @@ export interface ExternalSecretStatus {
   nextRefreshTime?: string;
   /** kvsync: per remote key, the provider version the last successful sync wrote. */
   syncedVersions?: SyncedVersion[];
+  /** kvsync: versions a failed rollout rejected (written by the reloader). */
+  rejectedVersions?: RejectedVersion[];
+  /** kvsync: pods still running with the Secret's previous data (written by the reloader). */
+  stalePods?: StalePodsStatus;
+}
+
+/** A provider version a failed rollout rejected; not applied again until a newer one appears. */
+export interface RejectedVersion {
+  key: string;
+  secretKey?: string;
+  version: string;
+  /** `Kind/name` of the workload whose rollout failed. */
+  workload?: string;
+  rejectedAt?: string;
+  reason?: string;
+}
+
+export interface StalePodsStatus {
+  count?: number;
+  workloads?: string[];
+  dataChangedAt?: string;
 }
 
 export interface ExternalSecret {

@@ -44,6 +44,8 @@ export const EXTERNAL_SECRET_EVENT_REASONS = {
   SecretNearExpiry: 'SecretNearExpiry',
   /** kvsync: Key Vault says a secret this ExternalSecret reads has expired (Event Grid). */
   SecretExpired: 'SecretExpired',
+  /** kvsync: Key Vault holds a version a failed rollout rejected; the Secret keeps the last good value. */
+  VersionRejected: 'VersionRejected',
 } as const;
 
 /** Reasons of a store's `Ready` condition. `ValidationUnknown` is shown with status True. */

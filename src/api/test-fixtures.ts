@@ -204,6 +204,17 @@ export function fullExternalSecret(): ExternalSecret {
           updated: '2026-02-28T08:00:00Z',
         },
       ],
+      rejectedVersions: [
+        {
+          key: 'secret/postgresql-password',
+          secretKey: 'password',
+          version: 'fedcba9876543210fedcba9876543210',
+          workload: 'Deployment/app',
+          rejectedAt: '2026-03-01T08:00:00Z',
+          reason: 'pod app-7d9-x: container app is in CrashLoopBackOff',
+        },
+      ],
+      stalePods: { count: 2, workloads: ['Deployment/app'], dataChangedAt: '2026-02-28T08:00:05Z' },
     },
   };
 }

@@ -128,6 +128,31 @@ export const FLAGS = [
       'list each vault once per interval and read only the secrets that changed (false: one read per ExternalSecret per refresh, as ESO)',
   },
   {
+    name: 'reloader',
+    kind: 'boolean',
+    default: 'false',
+    section: 'Reconciling',
+    description:
+      'restart workloads whose Secrets changed (stakater Reloader and kvsync.io annotations), with rollback on failure',
+  },
+  {
+    name: 'reloader-settle-period',
+    kind: 'string',
+    valueName: 'DURATION',
+    default: '5s',
+    section: 'Reconciling',
+    description:
+      "changes to a workload's Secrets within this period give one restart (kvsync.io/settle-period overrides it)",
+  },
+  {
+    name: 'max-concurrent-rollouts',
+    kind: 'string',
+    valueName: 'N',
+    default: '2',
+    section: 'Reconciling',
+    description: 'restarts rolling out at once, cluster-wide',
+  },
+  {
     name: 'push-fallback-interval',
     kind: 'string',
     valueName: 'DURATION',

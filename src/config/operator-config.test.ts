@@ -34,6 +34,7 @@ describe('parseOperatorConfig defaults', () => {
         refreshJitterFraction: 0.1,
         changeDetection: true,
         pushFallbackIntervalMs: 3_600_000,
+        reloader: { enabled: false, settlePeriodMs: 5_000, maxConcurrentRollouts: 2 },
       },
       leaderElection: {
         enabled: true,

@@ -34,6 +34,11 @@ export interface ReconcileConfig {
   readonly changeDetection: boolean;
   /** How often a vault is listed while push events arrive for it. */
   readonly pushFallbackIntervalMs: number;
+  readonly reloader: {
+    readonly enabled: boolean;
+    readonly settlePeriodMs: number;
+    readonly maxConcurrentRollouts: number;
+  };
 }
 
 export interface LeaderElectionConfig {
@@ -157,6 +162,11 @@ function reconcileConfig(flags: FlagReader): ReconcileConfig {
     refreshJitterFraction: flags.fraction('refresh-jitter'),
     changeDetection: flags.boolean('change-detection'),
     pushFallbackIntervalMs: flags.durationMs('push-fallback-interval', 1000),
+    reloader: {
+      enabled: flags.boolean('reloader'),
+      settlePeriodMs: flags.durationMs('reloader-settle-period', 0),
+      maxConcurrentRollouts: flags.integer('max-concurrent-rollouts', { min: 1, max: 1000 }),
+    },
   };
 }
 

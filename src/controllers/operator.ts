@@ -61,7 +61,17 @@ export interface OperatorSettings {
   shards?: number;
 }
 
+/**
+ * Work that must run on exactly one replica (the reloader): started where the scope of `key` is
+ * owned, stopped (and awaited) before that scope is given up.
+ */
+export interface SingletonWork {
+  key: string;
+  start(): Promise<{ stop(): Promise<void> }>;
+}
+
 export interface OperatorDeps {
+  singletons?: readonly SingletonWork[];
   settings: OperatorSettings;
   clock: Clock;
   kube: KubeClient;
@@ -309,13 +319,35 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
         if (scope === 'all' || ownership.scopeOf(key) === scope) enqueueStore(key);
       }
   };
+  const running = new Map<string, Promise<{ stop(): Promise<void> } | undefined>>();
+  const inScope = (key: string, scope: Scope) => scope === 'all' || ownership.scopeOf(key) === scope;
+  const startSingletons = (scope: Scope) => {
+    for (const work of deps.singletons ?? [])
+      if (inScope(work.key, scope) && !running.has(work.key))
+        running.set(
+          work.key,
+          work.start().catch((error: unknown) => {
+            logger.error('singleton work failed to start', { work: work.key, error });
+            return undefined;
+          }),
+        );
+  };
+  const stopSingletons = async (scope: Scope) => {
+    for (const [key, started] of [...running])
+      if (inScope(key, scope)) {
+        running.delete(key);
+        await (await started)?.stop();
+      }
+  };
   ownership.start({
     acquired(scope) {
       metrics.leader(ownership.describe().active);
       logger.info('owning', { scope });
       enqueueScope(scope);
+      startSingletons(scope);
     },
     async released(scope) {
+      await stopSingletons(scope);
       metrics.leader(ownership.describe().active);
       if (scope === 'all') changes?.polls.clear();
       else
@@ -378,6 +410,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
       changes?.polls.stop();
       // Releasing the leases drains what this replica owns; then the controllers stop.
       await ownership.stop();
+      await stopSingletons('all');
       await Promise.all([esController.stop(), storeController.stop()]);
       metrics.leader(false);
       for (const informer of Object.values(informers)) informer.stop();

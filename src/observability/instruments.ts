@@ -35,6 +35,11 @@ export interface Instruments {
   readonly keyVaultThrottledTotal: Counter<'vault'>;
   readonly keyVaultPausedSeconds: Gauge<'vault'>;
   readonly secretExpiryEventsTotal: Counter<'namespace' | 'name' | 'kind'>;
+  readonly reloaderRestartsTotal: Counter<'kind' | 'namespace' | 'trigger'>;
+  readonly reloaderRolloutsTotal: Counter<'kind' | 'namespace' | 'result'>;
+  readonly reloaderPendingRestarts: Gauge;
+  readonly reloaderRolloutsInProgress: Gauge;
+  readonly stalePods: Gauge<'namespace' | 'secret'>;
   readonly buildInfo: Gauge<'version'>;
 }
 
@@ -164,6 +169,31 @@ export function createInstruments(registry: Registry): Instruments {
       METRIC.secretExpiryEventsTotal,
       'Key Vault near-expiry and expiry events for secrets an ExternalSecret reads',
       ['namespace', 'name', 'kind'],
+    ),
+    reloaderRestartsTotal: counter(
+      METRIC.reloaderRestartsTotal,
+      'Workload restarts by the reloader, for a Secret change or a rollback',
+      ['kind', 'namespace', 'trigger'],
+    ),
+    reloaderRolloutsTotal: counter(
+      METRIC.reloaderRolloutsTotal,
+      'Rollouts the reloader watched to the end, by result',
+      ['kind', 'namespace', 'result'],
+    ),
+    reloaderPendingRestarts: gauge(
+      METRIC.reloaderPendingRestarts,
+      'Workloads with a restart waiting (settling, outside a window, for a slot)',
+      [],
+    ),
+    reloaderRolloutsInProgress: gauge(
+      METRIC.reloaderRolloutsInProgress,
+      'Rollouts the reloader is watching',
+      [],
+    ),
+    stalePods: gauge(
+      METRIC.stalePods,
+      'Running pods that read a managed Secret at start and started before its data changed',
+      ['namespace', 'secret'],
     ),
     buildInfo: gauge(METRIC.buildInfo, 'Always 1; the version label says which kvsync runs', ['version']),
   };

@@ -32,6 +32,11 @@ export const METRIC = {
   keyVaultThrottledTotal: 'kvsync_keyvault_throttled_total',
   keyVaultPausedSeconds: 'kvsync_keyvault_paused_seconds',
   secretExpiryEventsTotal: 'kvsync_secret_expiry_events_total',
+  reloaderRestartsTotal: 'kvsync_reloader_restarts_total',
+  reloaderRolloutsTotal: 'kvsync_reloader_rollouts_total',
+  reloaderPendingRestarts: 'kvsync_reloader_pending_restarts',
+  reloaderRolloutsInProgress: 'kvsync_reloader_rollouts_in_progress',
+  stalePods: 'kvsync_stale_pods',
   buildInfo: 'kvsync_build_info',
 } as const;
 

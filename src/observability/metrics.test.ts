@@ -91,6 +91,11 @@ describe('createMetrics', () => {
       [METRIC.keyVaultThrottledTotal]: 'counter',
       [METRIC.keyVaultPausedSeconds]: 'gauge',
       [METRIC.secretExpiryEventsTotal]: 'counter',
+      [METRIC.reloaderRestartsTotal]: 'counter',
+      [METRIC.reloaderRolloutsTotal]: 'counter',
+      [METRIC.reloaderPendingRestarts]: 'gauge',
+      [METRIC.reloaderRolloutsInProgress]: 'gauge',
+      [METRIC.stalePods]: 'gauge',
       [METRIC.buildInfo]: 'gauge',
     });
   });

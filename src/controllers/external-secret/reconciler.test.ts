@@ -279,6 +279,37 @@ describe('ExternalSecretReconciler', () => {
       t.expectNoLeak('rotated-password');
     });
 
+    it('keeps the last good value when Key Vault holds a version a failed rollout rejected', async () => {
+      const t = await synced(makeExternalSecret(), HOUR + 1_000);
+      // The reloader records the rejection in status (a field this controller never writes).
+      const rejection = {
+        key: 'pg-password',
+        version: 'v9',
+        workload: 'Deployment/app',
+        reason: 'crash-looping',
+      };
+      await t.kube.patchStatus(
+        { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', namespace: 'default', name: 'db' },
+        { status: { rejectedVersions: [rejection] } },
+      );
+      await settle();
+      t.provider.set('pg-password', 'bad-password', { version: 'v9' });
+      expect(await t.reconcile()).toMatchObject({ requeueAfterMs: expect.any(Number) });
+      expect(t.secret()?.data).toEqual({ password: b64(VALUE) });
+      expect(t.ready()).toMatchObject({
+        status: 'False',
+        message: expect.stringContaining('rejected by Deployment/app'),
+      });
+      expect(t.events.reasons()).toContain('Warning/VersionRejected');
+      // The rejection survives this controller's own status writes.
+      expect(t.es().status?.rejectedVersions).toEqual([rejection]);
+      t.provider.set('pg-password', 'good-password', { version: 'v10' });
+      await t.clock.advance(HOUR);
+      await t.reconcile();
+      expect(t.secret()?.data).toEqual({ password: b64('good-password') });
+      t.expectNoLeak('bad-password');
+    });
+
     it('syncs at once when an annotation changes (force-sync)', async () => {
       const t = await synced(makeExternalSecret(), MINUTE);
       await t.annotate('force-sync', '1767225660');

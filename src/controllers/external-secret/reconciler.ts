@@ -8,6 +8,7 @@ import {
   validateExternalSecret,
   type ExternalSecret,
   type ExternalSecretStatus,
+  type RejectedVersion,
 } from '../../api/index.ts';
 import { errorMessage, isKvsyncError, KvsyncError } from '../../errors.ts';
 import { isConflict, type EventRecorder, type KubeClient } from '../../kube/index.ts';
@@ -16,7 +17,7 @@ import { decideRefresh, type RefreshDecision, type SyncTrigger } from '../../ref
 import { vaultHostOf } from '../../refresh/remote-versions.ts';
 import { TerminalError, type Clock, type Informer, type ReconcileResult } from '../../runtime/index.ts';
 import { LatestWrites } from '../latest-writes.ts';
-import { fetchProviderData, type FetchResult } from './fetch.ts';
+import { fetchProviderData, type FetchResult, type SyncedSource } from './fetch.ts';
 import { syncedResourceVersion } from './hash.ts';
 import {
   keyOf,
@@ -142,6 +143,8 @@ export class ExternalSecretReconciler {
         deletionPolicy: es.spec.target?.deletionPolicy ?? 'Retain',
       });
       this.#learn(access.vaultUrl, fetched, startedMs);
+      const rejected = rejectedSources(es, fetched.sources);
+      if (rejected.length > 0) return this.#keepRejected(es, rejected, startedMs);
       outcome = await this.#apply(es, existing, fetched, startedMs);
     } catch (error) {
       return this.#syncFailed(es, error, startedMs);
@@ -209,6 +212,32 @@ export class ExternalSecretReconciler {
       message: MESSAGE.synced,
     };
     return this.#done(es, outcome, startedMs);
+  }
+
+  /**
+   * Key Vault holds a version a failed rollout rejected (the reloader recorded it): keep the
+   * Secret as it is, say why, and look again at the next refresh (a newer version, or a person
+   * clearing the rejection, lets the sync through).
+   */
+  async #keepRejected(
+    es: ExternalSecret,
+    rejected: RejectedVersion[],
+    startedMs: number,
+  ): Promise<ReconcileResult> {
+    const what = rejected
+      .map(
+        (entry) =>
+          `version ${entry.version.slice(0, 8)} of '${entry.key}' (rejected by ${entry.workload ?? 'a failed rollout'})`,
+      )
+      .join(', ');
+    const message = `not applied: ${what}; the Secret keeps the last good value until a newer version appears or the rejection is cleared`;
+    this.#event(es, 'Warning', EVENT.VersionRejected, message);
+    this.#deps.metrics.readyCondition(es.metadata.namespace!, es.metadata.name!, false);
+    const nextMs = this.#nextRefreshMs(es, startedMs);
+    await this.#writeStatus(es, failedStatus(es.status, message, this.#deps.clock.now(), nextMs));
+    return nextMs === undefined
+      ? undefined
+      : { requeueAfterMs: Math.max(0, nextMs - this.#deps.clock.now()) };
   }
 
   async #syncFailed(es: ExternalSecret, error: unknown, startedMs: number): Promise<ReconcileResult> {
@@ -347,7 +376,9 @@ export class ExternalSecretReconciler {
     if (!statusChanged(es.status, status)) return;
     const ref = esRef(es);
     try {
-      const written = await this.#deps.kube.patchStatus<ExternalSecret>(ref, { status });
+      const written = await this.#deps.kube.patchStatus<ExternalSecret>(ref, {
+        status: ownStatusFields(status),
+      });
       this.#esWrites.remember(`${ref.namespace}/${ref.name}`, written);
     } catch (error) {
       this.#deps.logger.warn('status update failed', {
@@ -394,3 +425,26 @@ export class ExternalSecretReconciler {
 
 export { fieldManagerFor } from './target-writer.ts';
 export type { ChangeTracking } from './refresh-plan.ts';
+
+/** The fetched versions that `status.rejectedVersions` lists. */
+function rejectedSources(es: ExternalSecret, sources: readonly SyncedSource[]): RejectedVersion[] {
+  const rejected = es.status?.rejectedVersions ?? [];
+  return rejected.filter((entry) =>
+    sources.some((source) => source.key === entry.key && source.version === entry.version),
+  );
+}
+
+/**
+ * The status fields this controller owns. Others (the reloader's `rejectedVersions` and
+ * `stalePods`) are left out of the patch, so that a stale cached copy never overwrites them.
+ */
+function ownStatusFields(status: ExternalSecretStatus): Record<string, unknown> {
+  return {
+    refreshTime: status.refreshTime ?? null,
+    syncedResourceVersion: status.syncedResourceVersion ?? null,
+    binding: status.binding ?? null,
+    conditions: status.conditions ?? null,
+    nextRefreshTime: status.nextRefreshTime ?? null,
+    syncedVersions: status.syncedVersions ?? null,
+  };
+}
