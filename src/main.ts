@@ -7,7 +7,8 @@ import { createEventGridRoutes, type VaultObjectEvent } from './events/index.ts'
 import { fileSecret, kubeSecret, refreshingSecret, type RefreshingSecret } from './events/webhook-secret.ts';
 import { createEventRecorder, createKubeClient, type EventRecorder, type KubeClient } from './kube/index.ts';
 import { VaultBudget } from './refresh/budget.ts';
-import { createExternalSecretStatusHooks, startReloader } from './reloader/index.ts';
+import { createExternalSecretStatusHooks, startReloader, type Reloader } from './reloader/index.ts';
+import { serveOperatorApi, type ReloaderLike } from './server/operator-api/index.ts';
 import { createLogger, createMetrics, type Logger, type Metrics } from './observability/index.ts';
 import { systemClock, type Clock } from './runtime/index.ts';
 import { startHttpServer, type HttpServer } from './server/index.ts';
@@ -26,6 +27,8 @@ export interface KvsyncRuntime {
 
 export interface Kvsync {
   http: HttpServer;
+  /** The dashboard's page (`…/dashboard/`), when `--dashboard-addr` serves one. */
+  dashboardUrl?: string;
   operator: Operator;
   logger: Logger;
   /** Stops reconciling, releases the lease, closes the server and provider connections. Idempotent. */
@@ -76,8 +79,17 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
         status: call.status,
       }),
   });
+  // The reloader runs on one replica and may start and stop with leadership; the API follows it.
+  const currentReloader: { reloader?: Reloader } = {};
   // The probes exist before the operator does (the server starts first).
   const started: { operator?: Operator } = {};
+  const probes = {
+    live: () => true,
+    ready: () =>
+      !started.operator?.ready()
+        ? { ready: false, reason: 'caches not synced' }
+        : { ready: true, reason: started.operator.isLeader() ? 'leader' : 'standby: not the leader' },
+  };
   const queueAdds = new Map<string, number>();
   const throttledSeen = new Map<string, number>();
   const http = await startHttpServer({
@@ -103,13 +115,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
         return metrics.render();
       },
     },
-    health: {
-      live: () => true,
-      ready: () =>
-        !started.operator?.ready()
-          ? { ready: false, reason: 'caches not synced' }
-          : { ready: true, reason: started.operator.isLeader() ? 'leader' : 'standby: not the leader' },
-    },
+    health: probes,
   });
   const le = config.leaderElection;
   const operator = await startOperator({
@@ -145,20 +151,47 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     metrics: operatorMetrics(metrics),
     logger,
     singletons: config.reconcile.reloader.enabled
-      ? [reloaderWork(config, { kube, clock, events, logger, metrics })]
+      ? [reloaderWork(config, { kube, clock, events, logger, metrics }, currentReloader)]
       : [],
   });
   started.operator = operator;
-  const webhook = await startWebhook(config, { kube, clock, logger, metrics, http, operator });
+  const served = await serveOperatorApi({
+    http,
+    operator,
+    kube,
+    providers,
+    budget,
+    budgetPer10s: config.azure.requestBudgetPer10s,
+    clock,
+    logger,
+    controllerClass: config.reconcile.controllerClass,
+    version: runtime.version ?? 'dev',
+    ...(config.http.dashboardAddress !== undefined ? { dashboardAddress: config.http.dashboardAddress } : {}),
+    ...(config.http.dashboardTokenFile ? { tokenFile: config.http.dashboardTokenFile } : {}),
+    ...(config.reconcile.reloader.enabled ? { reloader: followReloader(currentReloader) } : {}),
+    health: probes,
+    metrics: { render: () => metrics.render() },
+  });
+  const webhook = await startWebhook(config, {
+    kube,
+    clock,
+    logger,
+    metrics,
+    http,
+    operator,
+    noteEvent: (vault, name) => served.api.noteKeyVaultEvent(vault, name),
+  });
   logger.info('kvsync started', { http: http.url, leaderElection: le.enabled });
   let stopped: Promise<void> | undefined;
   return {
     http,
+    ...(served.dashboard ? { dashboardUrl: `${served.dashboard.url}/dashboard/` } : {}),
     operator,
     logger,
     stop() {
       stopped ??= (async () => {
         webhook?.stop();
+        await served.stop();
         await operator.stop();
         await events.flush();
         providers.close();
@@ -191,6 +224,8 @@ async function startWebhook(
     metrics: Metrics;
     http: HttpServer;
     operator: Operator;
+    /** Tells the operator API that an event arrived for a vault (push status per vault). */
+    noteEvent(vaultHost: string, name: string): void;
   },
 ): Promise<RefreshingSecret | undefined> {
   const { kube, clock, logger, metrics, http, operator } = parts;
@@ -209,6 +244,7 @@ async function startWebhook(
   const routes = createEventGridRoutes({
     authentication: { sharedSecret: secret.source },
     onSecretNewVersion: (event) => {
+      parts.noteEvent(vaultHostOfEvent(event), event.objectName);
       const enqueued = operator.remoteChanged(vaultHostOfEvent(event), event.objectName, event.version);
       logger.info('Key Vault secret changed', { vault: event.vaultName, object: event.objectName, enqueued });
     },
@@ -244,12 +280,13 @@ async function startWebhook(
 function reloaderWork(
   config: OperatorConfig,
   parts: { kube: KubeClient; clock: Clock; events: EventRecorder; logger: Logger; metrics: Metrics },
+  current: { reloader?: Reloader },
 ): SingletonWork {
   const { kube, clock, events, logger, metrics } = parts;
   return {
     key: 'kvsync/reloader',
-    start: () =>
-      startReloader({
+    start: async () => {
+      const reloader = await startReloader({
         kube,
         clock,
         events,
@@ -272,6 +309,28 @@ function reloaderWork(
               ? metrics.stalePods.remove({ namespace, secret })
               : metrics.stalePods.set({ namespace, secret }, count),
         },
-      }),
+      });
+      current.reloader = reloader;
+      return {
+        async stop() {
+          if (current.reloader === reloader) delete current.reloader;
+          await reloader.stop();
+        },
+      };
+    },
+  };
+}
+
+/** The reloader running now, for the operator API (empty state while none runs here). */
+function followReloader(current: { reloader?: Reloader }): ReloaderLike {
+  return {
+    state: () =>
+      current.reloader?.state() ?? {
+        workloads: [],
+        pendingRestarts: 0,
+        rolloutsInProgress: 0,
+        stalePods: [],
+      },
+    enqueue: (key) => current.reloader?.enqueue(key),
   };
 }

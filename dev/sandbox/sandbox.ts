@@ -45,6 +45,10 @@ export interface SandboxEndpoints {
   tenantId: string;
   keyVaultAdminUrl: string;
   metricsUrl: string;
+  /** The operator's HTTP server: /metrics, probes, the operator API the CLI uses, the webhook. */
+  operatorUrl: string;
+  /** The live dashboard (read-only: the sandbox configures no action token). */
+  dashboardUrl: string;
   /** The operator's Event Grid webhook; the emulator's publisher delivers our-vault's events to it. */
   eventGridWebhookUrl: string;
   operatorLog: string;
@@ -141,7 +145,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     '--http-addr',
     '127.0.0.1:0',
     '--dashboard-addr',
-    '',
+    '127.0.0.1:0',
     '--leader-election-namespace',
     'default',
     '--azure-ca-file',
@@ -182,6 +186,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     tenantId: vault.tenantId,
     keyVaultAdminUrl: vault.adminUrl,
     metricsUrl: `${operator.http.url}/metrics`,
+    operatorUrl: operator.http.url,
+    dashboardUrl: operator.dashboardUrl ?? '',
     eventGridWebhookUrl,
     operatorLog,
   };

@@ -12,6 +12,10 @@ const io = {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
     }),
+  stdoutIsTty: process.stdout.isTTY === true,
+  stderrIsTty: process.stderr.isTTY === true,
+  ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  cwd: process.cwd(),
 };
 process.exitCode = await runCli(process.argv.slice(2), io);
 /* eslint-enable no-restricted-properties */
