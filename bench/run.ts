@@ -1,5 +1,9 @@
 import { kubeApiServerBenchmarks } from './kube-apiserver.ts';
 import { keyVaultBenchmarks } from './keyvault.ts';
+import { eventGridLatency } from './eventgrid-latency.ts';
+import { seedApiCalls } from './seed-api-calls.ts';
+import { scale10k } from './scale-10k.ts';
+import { throttledVault } from './throttled-vault.ts';
 
 /**
  * `npm run bench [-- NAME…]`: runs the benchmarks (all, or those named) one after another and
@@ -8,10 +12,17 @@ import { keyVaultBenchmarks } from './keyvault.ts';
 
 export interface Benchmark {
   name: string;
-  run(): Promise<Record<string, number | string>>;
+  run(): Promise<Record<string, number | string | boolean>>;
 }
 
-const benchmarks: Benchmark[] = [...kubeApiServerBenchmarks, ...keyVaultBenchmarks];
+const benchmarks: Benchmark[] = [
+  ...kubeApiServerBenchmarks,
+  ...keyVaultBenchmarks,
+  eventGridLatency,
+  seedApiCalls,
+  scale10k,
+  throttledVault,
+];
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = requested.filter((name) => !benchmarks.some((b) => b.name === name));

@@ -1,30 +1,29 @@
 import {
-  CONDITION_READY,
   EXTERNAL_SECRET_EVENT_REASONS as EVENT_REASONS,
-  LABEL_MANAGED,
   type ClusterSecretStore,
   type ExternalSecret,
   type SecretStore,
 } from '../api/index.ts';
 import type { EventRecorder, KubeClient } from '../kube/index.ts';
+import type { Informer } from '../runtime/index.ts';
 import {
   Controller,
-  Informer,
   WorkQueue,
   type Clock,
   type ReconcileOutcome,
-  type Reconciler,
   type WorkQueueStats,
 } from '../runtime/index.ts';
 import { RemoteVersions } from '../refresh/remote-versions.ts';
 import {
-  leaderOwnership,
-  shardOwnership,
-  soleOwnership,
-  type LeaseSettings,
-  type Ownership,
-  type Scope,
-} from './ownership.ts';
+  createInformers,
+  ES_API,
+  isReady,
+  keyOf,
+  specOrMetadataChanged,
+  storeRefKey,
+  targetKey,
+} from './operator-informers.ts';
+import { createOwnership, OwnedWork, type LeaseSettings, type Ownership, type Scope } from './ownership.ts';
 import { VaultPolls } from '../refresh/vault-polls.ts';
 import {
   ExternalSecretReconciler,
@@ -115,63 +114,10 @@ export interface Operator {
   stop(): Promise<void>;
 }
 
-const ES_API = 'external-secrets.io/v1';
-
-function keyOf(object: { metadata: { namespace?: string; name?: string } }): string {
-  return object.metadata.namespace
-    ? `${object.metadata.namespace}/${object.metadata.name}`
-    : object.metadata.name!;
-}
-
-/** ESO's filter: status-only updates do not reconcile (no feedback loop). */
-function specOrMetadataChanged(now: ExternalSecret, old: ExternalSecret): boolean {
-  const a = now.metadata;
-  const b = old.metadata;
-  return (
-    a.generation !== b.generation ||
-    JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {}) ||
-    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
-    JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? []) ||
-    a.deletionTimestamp !== b.deletionTimestamp
-  );
-}
-
-function isReady(store: SecretStore | ClusterSecretStore): boolean {
-  return store.status?.conditions?.some((c) => c.type === CONDITION_READY && c.status === 'True') ?? false;
-}
-
-function targetKey(es: ExternalSecret): string {
-  return `${es.metadata.namespace}/${es.spec.target?.name || es.metadata.name}`;
-}
-
-function storeRefKey(es: ExternalSecret): string {
-  const kind = es.spec.secretStoreRef?.kind === 'ClusterSecretStore' ? 'ClusterSecretStore' : 'SecretStore';
-  const name = es.spec.secretStoreRef?.name ?? '';
-  return kind === 'SecretStore'
-    ? `SecretStore:${es.metadata.namespace}/${name}`
-    : `ClusterSecretStore:${name}`;
-}
-
-function createInformers(deps: OperatorDeps) {
-  const { kube, clock, settings } = deps;
-  const namespace = settings.namespaces.length === 1 ? { namespace: settings.namespaces[0] } : {};
-  const informer = <T>(name: string, kind: string, apiVersion: string, extra: object = {}) =>
-    new Informer<T>({ name, clock, source: kube.listWatchSource<T>({ apiVersion, kind, ...extra }) });
-  return {
-    externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespace),
-    secretStores: informer<SecretStore>('secretstores', 'SecretStore', ES_API, namespace),
-    clusterSecretStores: informer<ClusterSecretStore>('clustersecretstores', 'ClusterSecretStore', ES_API),
-    secrets: informer<SecretObject>('secrets', 'Secret', 'v1', {
-      ...namespace,
-      labelSelector: `${LABEL_MANAGED}=true`,
-    }),
-  };
-}
-
 /** Starts informers and (when leading) controllers; resolves once the caches have synced. */
 export async function startOperator(deps: OperatorDeps): Promise<Operator> {
   const { settings, clock, kube, metrics, logger } = deps;
-  const informers = createInformers(deps);
+  const informers = createInformers(kube, clock, settings.namespaces);
   informers.externalSecrets.addIndex('target', (es) => [targetKey(es)]);
   informers.externalSecrets.addIndex('store', (es) => [storeRefKey(es)]);
   const resolver = new StoreResolver({
@@ -221,7 +167,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     logger,
     refreshJitter: settings.refreshJitter,
   });
-  const ownership = createOwnership(deps);
+  const ownership = createOwnership(kube, settings, clock, logger);
   const work = new OwnedWork(ownership);
   const esController = new Controller({
     name: 'externalsecret',
@@ -416,53 +362,4 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
       for (const informer of Object.values(informers)) informer.stop();
     },
   };
-}
-
-function createOwnership(deps: OperatorDeps): Ownership {
-  const { settings, kube, clock, logger } = deps;
-  const lease = settings.leaderElection;
-  if (!lease) return soleOwnership();
-  if ((settings.shards ?? 1) > 1) return shardOwnership(kube, lease, settings.shards!, clock, logger);
-  return leaderOwnership(kube, lease, clock, logger);
-}
-
-/**
- * Runs a reconciler only for keys this replica owns, and knows which reconciles are in flight
- * per scope, so that giving a scope up can wait for them (no two replicas write one object).
- */
-class OwnedWork {
-  readonly #ownership: Ownership;
-  readonly #inFlight = new Map<Scope, number>();
-  readonly #waiters = new Map<Scope, Array<() => void>>();
-
-  constructor(ownership: Ownership) {
-    this.#ownership = ownership;
-  }
-
-  guard(reconciler: Reconciler): Reconciler {
-    return {
-      reconcile: async (key) => {
-        if (!this.#ownership.owns(key)) return;
-        const scope = this.#ownership.scopeOf(key);
-        this.#inFlight.set(scope, (this.#inFlight.get(scope) ?? 0) + 1);
-        try {
-          return await reconciler.reconcile(key);
-        } finally {
-          const left = this.#inFlight.get(scope)! - 1;
-          this.#inFlight.set(scope, left);
-          if (left === 0) for (const wake of this.#waiters.get(scope)?.splice(0) ?? []) wake();
-        }
-      },
-    };
-  }
-
-  /** Resolves once no reconcile of `scope` is running. */
-  drained(scope: Scope): Promise<void> {
-    if ((this.#inFlight.get(scope) ?? 0) === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiting = this.#waiters.get(scope) ?? [];
-      waiting.push(resolve);
-      this.#waiters.set(scope, waiting);
-    });
-  }
 }

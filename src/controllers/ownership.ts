@@ -1,6 +1,7 @@
 import type { KubeClient } from '../kube/index.ts';
 import {
   LeaderElector,
+  type Reconciler,
   shardOf,
   ShardCoordinator,
   type Clock,
@@ -186,4 +187,58 @@ export function shardOwnership(
     }),
     stop: async () => coordinator?.stop(),
   };
+}
+
+/** Sole, leader or sharded ownership, as the settings ask. */
+export function createOwnership(
+  kube: KubeClient,
+  settings: { leaderElection?: LeaseSettings; shards?: number },
+  clock: Clock,
+  logger: { info(m: string, f?: object): void; warn(m: string, f?: object): void },
+): Ownership {
+  const lease = settings.leaderElection;
+  if (!lease) return soleOwnership();
+  if ((settings.shards ?? 1) > 1) return shardOwnership(kube, lease, settings.shards!, clock, logger);
+  return leaderOwnership(kube, lease, clock, logger);
+}
+
+/**
+ * Runs a reconciler only for keys this replica owns, and knows which reconciles are in flight
+ * per scope, so that giving a scope up can wait for them (no two replicas write one object).
+ */
+export class OwnedWork {
+  readonly #ownership: Ownership;
+  readonly #inFlight = new Map<Scope, number>();
+  readonly #waiters = new Map<Scope, Array<() => void>>();
+
+  constructor(ownership: Ownership) {
+    this.#ownership = ownership;
+  }
+
+  guard(reconciler: Reconciler): Reconciler {
+    return {
+      reconcile: async (key) => {
+        if (!this.#ownership.owns(key)) return;
+        const scope = this.#ownership.scopeOf(key);
+        this.#inFlight.set(scope, (this.#inFlight.get(scope) ?? 0) + 1);
+        try {
+          return await reconciler.reconcile(key);
+        } finally {
+          const left = this.#inFlight.get(scope)! - 1;
+          this.#inFlight.set(scope, left);
+          if (left === 0) for (const wake of this.#waiters.get(scope)?.splice(0) ?? []) wake();
+        }
+      },
+    };
+  }
+
+  /** Resolves once no reconcile of `scope` is running. */
+  drained(scope: Scope): Promise<void> {
+    if ((this.#inFlight.get(scope) ?? 0) === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.#waiters.get(scope) ?? [];
+      waiting.push(resolve);
+      this.#waiters.set(scope, waiting);
+    });
+  }
 }

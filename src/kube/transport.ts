@@ -32,6 +32,14 @@ export interface KubeTransportOptions {
 export class KubeTransport {
   readonly kubeConfig: KubeConfig;
   readonly #http = new IsomorphicFetchHttpLibrary();
+  /**
+   * client-node builds a new connection pool (undici Agent) for every request it authenticates,
+   * so every call would pay a TLS handshake and leave an idle socket behind (thousands at
+   * scale). The first pool is kept and reused; credentials that are headers (tokens, exec
+   * plugins) are still applied per request. A kubeconfig whose client certificate changes at
+   * run time would need a new transport.
+   */
+  #dispatcher: ReturnType<RequestContext['getDispatcher']> | null = null;
   readonly #requestTimeoutMs: number;
 
   constructor(kubeConfig: KubeConfig, options: KubeTransportOptions = {}) {
@@ -94,6 +102,8 @@ export class KubeTransport {
     } catch (error) {
       throw kubeTransportError(operation, error);
     }
+    if (this.#dispatcher) context.setDispatcher(this.#dispatcher);
+    else this.#dispatcher = context.getDispatcher() ?? null;
     return context;
   }
 }

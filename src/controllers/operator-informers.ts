@@ -1,0 +1,64 @@
+import {
+  CONDITION_READY,
+  LABEL_MANAGED,
+  type ClusterSecretStore,
+  type ExternalSecret,
+  type SecretStore,
+} from '../api/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { Informer, type Clock } from '../runtime/index.ts';
+import type { SecretObject } from './external-secret/target.ts';
+
+/** The operator's caches and the keys that connect them (ExternalSecret ↔ target ↔ store). */
+
+export const ES_API = 'external-secrets.io/v1';
+
+export function keyOf(object: { metadata: { namespace?: string; name?: string } }): string {
+  return object.metadata.namespace
+    ? `${object.metadata.namespace}/${object.metadata.name}`
+    : object.metadata.name!;
+}
+
+/** ESO's filter: status-only updates do not reconcile (no feedback loop). */
+export function specOrMetadataChanged(now: ExternalSecret, old: ExternalSecret): boolean {
+  const a = now.metadata;
+  const b = old.metadata;
+  return (
+    a.generation !== b.generation ||
+    JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {}) ||
+    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
+    JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? []) ||
+    a.deletionTimestamp !== b.deletionTimestamp
+  );
+}
+
+export function isReady(store: SecretStore | ClusterSecretStore): boolean {
+  return store.status?.conditions?.some((c) => c.type === CONDITION_READY && c.status === 'True') ?? false;
+}
+
+export function targetKey(es: ExternalSecret): string {
+  return `${es.metadata.namespace}/${es.spec.target?.name || es.metadata.name}`;
+}
+
+export function storeRefKey(es: ExternalSecret): string {
+  const kind = es.spec.secretStoreRef?.kind === 'ClusterSecretStore' ? 'ClusterSecretStore' : 'SecretStore';
+  const name = es.spec.secretStoreRef?.name ?? '';
+  return kind === 'SecretStore'
+    ? `SecretStore:${es.metadata.namespace}/${name}`
+    : `ClusterSecretStore:${name}`;
+}
+
+export function createInformers(kube: KubeClient, clock: Clock, namespaces: readonly string[]) {
+  const namespace = namespaces.length === 1 ? { namespace: namespaces[0] } : {};
+  const informer = <T>(name: string, kind: string, apiVersion: string, extra: object = {}) =>
+    new Informer<T>({ name, clock, source: kube.listWatchSource<T>({ apiVersion, kind, ...extra }) });
+  return {
+    externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespace),
+    secretStores: informer<SecretStore>('secretstores', 'SecretStore', ES_API, namespace),
+    clusterSecretStores: informer<ClusterSecretStore>('clustersecretstores', 'ClusterSecretStore', ES_API),
+    secrets: informer<SecretObject>('secrets', 'Secret', 'v1', {
+      ...namespace,
+      labelSelector: `${LABEL_MANAGED}=true`,
+    }),
+  };
+}
