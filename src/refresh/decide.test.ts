@@ -83,3 +83,20 @@ describe('decideRefresh', () => {
     );
   });
 });
+
+describe('decideRefresh while the vault is polled by listing', () => {
+  it('trusts a read made within the interval, but only while listings run', () => {
+    const versions = new RemoteVersions();
+    versions.note(VAULT, 'a', { version: 'v1', updatedMs: 100_000, learnedAtMs: 10_000, source: 'get' });
+    const due = input({ versions, syncedAtMs: 10_000 });
+    expect(decideRefresh({ ...due, listingActive: () => true })).toEqual({
+      action: 'skip',
+      reason: 'listing-unchanged',
+    });
+    expect(decideRefresh({ ...due, listingActive: () => false })).toEqual({ action: 'fetch', reason: 'due' });
+    // A read older than the interval proves nothing.
+    expect(decideRefresh({ ...due, nowMs: 10_000 + 2 * MINUTE, listingActive: () => true }).action).toBe(
+      'fetch',
+    );
+  });
+});

@@ -36,6 +36,8 @@ export interface RefreshInput {
   nowMs: number;
   versions: RemoteVersions;
   pushHealthy(vault: string): boolean;
+  /** True while `vault` is polled by listing (a change is then caught within one period). */
+  listingActive?(vault: string): boolean;
 }
 
 function changedRemotely(input: RefreshInput): boolean {
@@ -56,7 +58,16 @@ function coveredBy(
   if (!ref.synced) return undefined;
   if (ref.pinned) return 'listing-unchanged';
   if (!ref.isSecret) return undefined;
-  if (input.versions.confirmsUnchanged(ref.vault, ref.name, ref.synced, input.nowMs - input.intervalMs))
+  const trustReads = input.listingActive?.(ref.vault) ?? false;
+  if (
+    input.versions.confirmsUnchanged(
+      ref.vault,
+      ref.name,
+      ref.synced,
+      input.nowMs - input.intervalMs,
+      trustReads,
+    )
+  )
     return 'listing-unchanged';
   return input.pushHealthy(ref.vault) ? 'push-healthy' : undefined;
 }

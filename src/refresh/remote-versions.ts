@@ -120,14 +120,24 @@ export class RemoteVersions {
   }
 
   /**
-   * True when a listing of `vault` taken at or after `sinceMs` shows `name` exactly as synced:
-   * the periodic refresh can skip reading it.
+   * True when what is known since `sinceMs` shows `name` exactly as synced, so that a periodic
+   * refresh can skip reading it: a listing of `vault` taken since then, or — when
+   * `trustReads` (the vault is listed periodically, so a later change is still caught within
+   * one listing period) — a read made since then.
    */
-  confirmsUnchanged(vault: string, name: string, synced: SyncedState, sinceMs: number): boolean {
+  confirmsUnchanged(
+    vault: string,
+    name: string,
+    synced: SyncedState,
+    sinceMs: number,
+    trustReads = false,
+  ): boolean {
     const state = this.get(vault, name);
+    if (!state || state.missing || state.enabled === false) return false;
     const listedAtMs = this.listedAtMs(vault);
-    if (!state || listedAtMs === undefined || listedAtMs < sinceMs || state.source !== 'list') return false;
-    if (state.missing || state.enabled === false) return false;
+    const listedSince = state.source === 'list' && listedAtMs !== undefined && listedAtMs >= sinceMs;
+    const readSince = trustReads && state.source === 'get' && state.learnedAtMs >= sinceMs;
+    if (!listedSince && !readSince) return false;
     if (state.version !== undefined && synced.version !== undefined) return state.version === synced.version;
     return (
       state.updatedMs !== undefined && synced.updatedMs !== undefined && state.updatedMs === synced.updatedMs

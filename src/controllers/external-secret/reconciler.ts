@@ -178,6 +178,7 @@ export class ExternalSecretReconciler {
       nowMs,
       versions: tracking.versions,
       pushHealthy: (host) => tracking.polls.pushHealthy(host),
+      listingActive: (host) => tracking.polls.mode(host) === 'list',
     });
   }
 
