@@ -16,6 +16,8 @@ import { newSecretValue, waitFor } from './operator-support.ts';
  */
 
 const run = promisify(execFile);
+/** The push, the reloader's watch and the CLI each take a moment; on a loaded 2-core machine, several. */
+const SLOW = { timeoutMs: 60_000, intervalMs: 500 };
 const BIN = resolve(import.meta.dirname, '../../bin/kvsync.js');
 let dir: string;
 let sandbox: Sandbox;
@@ -118,22 +120,45 @@ afterAll(async () => {
 });
 
 describe('kvsync why, with the reloader', () => {
-  it('names stale pods when a workload keeps running an old value', async () => {
+  it('names stale pods when a workload keeps running an old value', { timeout: 90_000 }, async () => {
+    // Stale pods are judged from the data history the reloader records on the Secret: wait until
+    // it has seen the first value, as it would have long before a rotation in real life.
+    await waitFor(
+      'the reloader to record the first data',
+      async () => {
+        const secret = await kube.get<{ metadata: { annotations?: Record<string, string> } }>({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: 'default',
+          name: 'stale-credentials',
+        });
+        return secret?.metadata.annotations?.['kvsync.io/data-observed'] ? true : undefined;
+      },
+      SLOW,
+    );
     await sandbox.secrets.setSecret('stale-credentials', newSecretValue('second'));
-    const answer = await waitFor('why to see stale pods', async () => {
-      const result = await why('stale-credentials');
-      return result.verdict.cause === 'pods-stale' ? result : undefined;
-    });
+    const answer = await waitFor(
+      'why to see stale pods',
+      async () => {
+        const result = await why('stale-credentials');
+        return result.verdict.cause === 'pods-stale' ? result : undefined;
+      },
+      SLOW,
+    );
     expect(answer.code).toBe(1);
     expect(answer.verdict.summary).toMatch(/still run an old value/);
   });
 
-  it('names a pending restart when the restart waits for its window', async () => {
+  it('names a pending restart when the restart waits for its window', { timeout: 90_000 }, async () => {
     await sandbox.secrets.setSecret('windowed-credentials', newSecretValue('second'));
-    const answer = await waitFor('why to see the pending restart', async () => {
-      const result = await why('windowed-credentials');
-      return result.verdict.cause === 'restart-pending' ? result : undefined;
-    });
+    const answer = await waitFor(
+      'why to see the pending restart',
+      async () => {
+        const result = await why('windowed-credentials');
+        return result.verdict.cause === 'restart-pending' ? result : undefined;
+      },
+      SLOW,
+    );
     expect(answer.code).toBe(1);
     expect(answer.verdict.summary).toMatch(/windowed-app/);
   });

@@ -17,17 +17,29 @@ import { decideRefresh, type RefreshDecision, type SyncTrigger } from '../../ref
 import { vaultHostOf } from '../../refresh/remote-versions.ts';
 import { TerminalError, type Clock, type Informer, type ReconcileResult } from '../../runtime/index.ts';
 import { LatestWrites } from '../latest-writes.ts';
-import { fetchProviderData, type FetchResult, type SyncedSource } from './fetch.ts';
+import { fetchProviderData, type FetchResult } from './fetch.ts';
 import { syncedResourceVersion } from './hash.ts';
 import {
   keyOf,
   lastSyncMs,
+  learnVersions,
+  nextRefreshAtMs,
   refreshesPeriodically,
   remoteObjects,
   syncTrigger,
   type ChangeTracking,
 } from './refresh-plan.ts';
-import { doneStatus, failedStatus, readyOf, statusChanged, type DoneOutcome } from './status.ts';
+import {
+  doneStatus,
+  failedStatus,
+  ownStatusFields,
+  readyOf,
+  rejectedSources,
+  rejectionMessage,
+  statusChanged,
+  syncAnnouncement,
+  type DoneOutcome,
+} from './status.ts';
 import { esRef, TargetWriter, targetName, type WriteResult } from './target-writer.ts';
 import type { SecretObject } from './target.ts';
 
@@ -142,7 +154,8 @@ export class ExternalSecretReconciler {
         dataFrom: es.spec.dataFrom ?? [],
         deletionPolicy: es.spec.target?.deletionPolicy ?? 'Retain',
       });
-      this.#learn(access.vaultUrl, fetched, startedMs);
+      if (this.#deps.changes && access.vaultUrl)
+        learnVersions(this.#deps.changes.versions, access.vaultUrl, fetched.sources, startedMs);
       const rejected = rejectedSources(es, fetched.sources);
       if (rejected.length > 0) return this.#keepRejected(es, rejected, startedMs);
       outcome = await this.#apply(es, existing, fetched, startedMs);
@@ -182,22 +195,6 @@ export class ExternalSecretReconciler {
     });
   }
 
-  /** Records the versions a fetch read, so that listings and events compare against them. */
-  #learn(vaultUrl: string | undefined, fetched: FetchResult, startedMs: number): void {
-    const versions = this.#deps.changes?.versions;
-    if (!versions || !vaultUrl) return;
-    const vault = vaultHostOf(vaultUrl);
-    for (const source of fetched.sources) {
-      if (source.key.includes('/') && !source.key.startsWith('secret/')) continue;
-      versions.note(vault, source.key.replace(/^secret\//, ''), {
-        version: source.version,
-        ...(source.updatedOn ? { updatedMs: source.updatedOn.getTime() } : {}),
-        learnedAtMs: startedMs,
-        source: 'get',
-      });
-    }
-  }
-
   /** A due sync whose remote objects are known to be unchanged: no read, no write, status advanced. */
   async #confirmUnchanged(es: ExternalSecret, startedMs: number, reason: string): Promise<ReconcileResult> {
     const nextRefreshMs = this.#nextRefreshMs(es, startedMs);
@@ -225,13 +222,7 @@ export class ExternalSecretReconciler {
     rejected: RejectedVersion[],
     startedMs: number,
   ): Promise<ReconcileResult> {
-    const what = rejected
-      .map(
-        (entry) =>
-          `version ${entry.version.slice(0, 8)} of '${entry.key}' (rejected by ${entry.workload ?? 'a failed rollout'})`,
-      )
-      .join(', ');
-    const message = `not applied: ${what}; the Secret keeps the last good value until a newer version appears or the rejection is cleared`;
+    const message = rejectionMessage(rejected);
     this.#event(es, 'Warning', EVENT.VersionRejected, message);
     this.#deps.metrics.readyCondition(es.metadata.namespace!, es.metadata.name!, false);
     const nextMs = this.#nextRefreshMs(es, startedMs);
@@ -315,23 +306,16 @@ export class ExternalSecretReconciler {
     fetched: FetchResult,
     nextRefreshMs: number | undefined,
   ): void {
-    const versions = fetched.sources
-      .map((source) => `${source.key}@${source.version.slice(0, 8)}`)
-      .join(', ');
-    const next = nextRefreshMs === undefined ? '' : `; next sync ${new Date(nextRefreshMs).toISOString()}`;
-    if (result === 'created')
-      this.#event(es, 'Normal', EVENT.Created, `secret '${targetName(es)}' created from ${versions}${next}`);
-    else if (result === 'updated')
-      this.#event(es, 'Normal', EVENT.Updated, `secret '${targetName(es)}' updated from ${versions}${next}`);
-    else this.#event(es, 'Normal', EVENT.Synced, `Key Vault unchanged (${versions})${next}`);
+    const { reason, message } = syncAnnouncement(targetName(es), result, fetched.sources, nextRefreshMs);
+    this.#event(es, 'Normal', reason, message);
   }
 
   #nextRefreshMs(es: ExternalSecret, startedMs: number): number | undefined {
-    const policy = es.spec.refreshPolicy ?? 'Periodic';
-    const intervalMs = effectiveRefreshIntervalMs(es);
-    if (policy !== 'Periodic' || intervalMs <= 0) return undefined;
-    const jitter = (this.#deps.refreshJitter ?? 0) * (this.#deps.random ?? Math.random)();
-    return startedMs + Math.round(intervalMs * (1 - jitter));
+    return nextRefreshAtMs(
+      es,
+      startedMs,
+      (this.#deps.refreshJitter ?? 0) * (this.#deps.random ?? Math.random)(),
+    );
   }
 
   /** Nothing to fetch now: keep `nextRefreshTime` true and come back when the next sync is due. */
@@ -426,26 +410,3 @@ export class ExternalSecretReconciler {
 
 export { fieldManagerFor } from './target-writer.ts';
 export type { ChangeTracking } from './refresh-plan.ts';
-
-/** The fetched versions that `status.rejectedVersions` lists. */
-function rejectedSources(es: ExternalSecret, sources: readonly SyncedSource[]): RejectedVersion[] {
-  const rejected = es.status?.rejectedVersions ?? [];
-  return rejected.filter((entry) =>
-    sources.some((source) => source.key === entry.key && source.version === entry.version),
-  );
-}
-
-/**
- * The status fields this controller owns. Others (the reloader's `rejectedVersions` and
- * `stalePods`) are left out of the patch, so that a stale cached copy never overwrites them.
- */
-function ownStatusFields(status: ExternalSecretStatus): Record<string, unknown> {
-  return {
-    refreshTime: status.refreshTime ?? null,
-    syncedResourceVersion: status.syncedResourceVersion ?? null,
-    binding: status.binding ?? null,
-    conditions: status.conditions ?? null,
-    nextRefreshTime: status.nextRefreshTime ?? null,
-    syncedVersions: status.syncedVersions ?? null,
-  };
-}

@@ -2,6 +2,7 @@ import { effectiveRefreshIntervalMs, effectiveRefreshPolicy, type ExternalSecret
 import type { RemoteObjectRef, SyncTrigger } from '../../refresh/decide.ts';
 import { vaultHostOf, type RemoteVersions } from '../../refresh/remote-versions.ts';
 import type { VaultPolls } from '../../refresh/vault-polls.ts';
+import type { SyncedSource } from './fetch.ts';
 import { syncedResourceVersion } from './hash.ts';
 import { isTargetValid, jitteredRefreshDue, shouldRefresh, type TargetSecretView } from './refresh.ts';
 
@@ -78,4 +79,36 @@ export interface ChangeTracking {
 /** `namespace/name`, the key of an ExternalSecret in queues and subscriptions. */
 export function keyOf(es: ExternalSecret): string {
   return `${es.metadata.namespace}/${es.metadata.name}`;
+}
+
+/** Records the versions a fetch read, so that listings and events compare against them. */
+export function learnVersions(
+  versions: RemoteVersions,
+  vaultUrl: string,
+  sources: readonly SyncedSource[],
+  startedMs: number,
+): void {
+  const vault = vaultHostOf(vaultUrl);
+  for (const source of sources) {
+    if (source.key.includes('/') && !source.key.startsWith('secret/')) continue;
+    versions.note(vault, source.key.replace(/^secret\//, ''), {
+      version: source.version,
+      ...(source.updatedOn ? { updatedMs: source.updatedOn.getTime() } : {}),
+      learnedAtMs: startedMs,
+      source: 'get',
+    });
+  }
+}
+
+/**
+ * When the next periodic sync of a sync started at `startedMs` is due: one interval later,
+ * moved earlier by `jitterFraction` of it; undefined when `es` does not refresh periodically.
+ */
+export function nextRefreshAtMs(
+  es: ExternalSecret,
+  startedMs: number,
+  jitterFraction: number,
+): number | undefined {
+  if (!refreshesPeriodically(es)) return undefined;
+  return startedMs + Math.round(effectiveRefreshIntervalMs(es) * (1 - jitterFraction));
 }

@@ -5,10 +5,13 @@
  */
 import {
   CONDITION_READY,
+  EXTERNAL_SECRET_EVENT_REASONS as EVENT,
   EXTERNAL_SECRET_REASONS,
   type Condition,
   type ExternalSecretReason,
+  type ExternalSecret,
   type ExternalSecretStatus,
+  type RejectedVersion,
 } from '../../api/index.ts';
 import type { SyncedSource } from './fetch.ts';
 
@@ -108,4 +111,54 @@ function stableJson(value: unknown): string {
 export function readyOf(es: { status?: ExternalSecretStatus }): boolean | undefined {
   const ready = es.status?.conditions?.find((condition) => condition.type === CONDITION_READY);
   return ready ? ready.status === 'True' : undefined;
+}
+
+/** The fetched versions that `status.rejectedVersions` lists. */
+export function rejectedSources(es: ExternalSecret, sources: readonly SyncedSource[]): RejectedVersion[] {
+  const rejected = es.status?.rejectedVersions ?? [];
+  return rejected.filter((entry) =>
+    sources.some((source) => source.key === entry.key && source.version === entry.version),
+  );
+}
+
+/**
+ * The status fields this controller owns. Others (the reloader's `rejectedVersions` and
+ * `stalePods`) are left out of the patch, so that a stale cached copy never overwrites them.
+ */
+export function ownStatusFields(status: ExternalSecretStatus): Record<string, unknown> {
+  return {
+    refreshTime: status.refreshTime ?? null,
+    syncedResourceVersion: status.syncedResourceVersion ?? null,
+    binding: status.binding ?? null,
+    conditions: status.conditions ?? null,
+    nextRefreshTime: status.nextRefreshTime ?? null,
+    syncedVersions: status.syncedVersions ?? null,
+  };
+}
+
+/** The message of a sync that keeps rejected versions out (names versions and workloads, never values). */
+export function rejectionMessage(rejected: readonly RejectedVersion[]): string {
+  const what = rejected
+    .map(
+      (entry) =>
+        `version ${entry.version.slice(0, 8)} of '${entry.key}' (rejected by ${entry.workload ?? 'a failed rollout'})`,
+    )
+    .join(', ');
+  return `not applied: ${what}; the Secret keeps the last good value until a newer version appears or the rejection is cleared`;
+}
+
+/** The event of a successful sync: what was written from which versions, and when the next sync is. */
+export function syncAnnouncement(
+  secretName: string,
+  result: 'created' | 'updated' | 'unchanged',
+  sources: readonly SyncedSource[],
+  nextRefreshMs: number | undefined,
+): { reason: string; message: string } {
+  const versions = sources.map((source) => `${source.key}@${source.version.slice(0, 8)}`).join(', ');
+  const next = nextRefreshMs === undefined ? '' : `; next sync ${new Date(nextRefreshMs).toISOString()}`;
+  if (result === 'created')
+    return { reason: EVENT.Created, message: `secret '${secretName}' created from ${versions}${next}` };
+  if (result === 'updated')
+    return { reason: EVENT.Updated, message: `secret '${secretName}' updated from ${versions}${next}` };
+  return { reason: EVENT.Synced, message: `Key Vault unchanged (${versions})${next}` };
 }
