@@ -1,4 +1,5 @@
 import type { KubeClient } from '../kube/index.ts';
+import { stableJson } from '../runtime/index.ts';
 import type { SourceObject } from './types.ts';
 import type { RemoteVersion } from './workload-state.ts';
 
@@ -72,15 +73,6 @@ interface ExternalSecretObject {
     rejectedVersions?: VersionRejection[];
     stalePods?: ShownStalePods;
   };
-}
-
-/** JSON with object keys sorted: the API server may return keys in another order than written. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }
 
 type ShownStalePods = Omit<StalePodsReport, 'secret'>;
@@ -158,7 +150,7 @@ export function createExternalSecretStatusHooks(kube: KubeClient): ExternalSecre
       if (!es) return;
       const current = es.status?.rejectedVersions ?? [];
       const next = [...current.filter((r) => r.workload !== workload), ...rejections];
-      if (canonical(next) === canonical(current)) return;
+      if (stableJson(next) === stableJson(current)) return;
       await patch(es, { rejectedVersions: next.length > 0 ? next : null });
     },
     async reportStalePods(ref, report) {

@@ -35,3 +35,4 @@ export {
   type MembershipStore,
   type ShardCoordinatorOptions,
 } from './sharding.ts';
+export { stableJson } from './stable-json.ts';

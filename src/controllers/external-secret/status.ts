@@ -13,6 +13,7 @@ import {
   type ExternalSecretStatus,
   type RejectedVersion,
 } from '../../api/index.ts';
+import { stableJson } from '../../runtime/index.ts';
 import type { SyncedSource } from './fetch.ts';
 
 export type ReadyReason = ExternalSecretReason;
@@ -96,15 +97,6 @@ export function failedStatus(
 /** True when writing `next` would change the stored status. */
 export function statusChanged(previous: object | undefined, next: object): boolean {
   return stableJson(previous ?? {}) !== stableJson(next);
-}
-
-/** JSON with object keys sorted, so that two equal statuses compare equal whatever their key order. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }
 
 /** The Ready condition's status as a boolean; undefined when there is none yet. */
