@@ -241,6 +241,19 @@ async function startWebhook(
     logger.warn('Event Grid shared secret not read', { error }),
   );
   await secret.refresh();
+  // A Warning event on each ExternalSecret reading the secret, counted per ExternalSecret.
+  const expiring = (event: VaultObjectEvent, kind: 'near-expiry' | 'expired') => {
+    const owners = operator.remoteExpiring(
+      vaultHostOfEvent(event),
+      event.objectName,
+      kind,
+      event.exp && event.exp * 1000,
+    );
+    for (const key of owners) {
+      const [namespace, name] = key.split('/') as [string, string];
+      metrics.secretExpiryEventsTotal.inc({ namespace, name, kind });
+    }
+  };
   const routes = createEventGridRoutes({
     authentication: { sharedSecret: secret.source },
     onSecretNewVersion: (event) => {
@@ -248,20 +261,8 @@ async function startWebhook(
       const enqueued = operator.remoteChanged(vaultHostOfEvent(event), event.objectName, event.version);
       logger.info('Key Vault secret changed', { vault: event.vaultName, object: event.objectName, enqueued });
     },
-    onNearExpiry: (event) =>
-      operator.remoteExpiring(
-        vaultHostOfEvent(event),
-        event.objectName,
-        'near-expiry',
-        event.exp && event.exp * 1000,
-      ),
-    onExpired: (event) =>
-      operator.remoteExpiring(
-        vaultHostOfEvent(event),
-        event.objectName,
-        'expired',
-        event.exp && event.exp * 1000,
-      ),
+    onNearExpiry: (event) => expiring(event, 'near-expiry'),
+    onExpired: (event) => expiring(event, 'expired'),
     logger,
     clock,
     metrics: {

@@ -16,7 +16,6 @@ import {
 import { RemoteVersions } from '../refresh/remote-versions.ts';
 import {
   createInformers,
-  ES_API,
   isReady,
   keyOf,
   specOrMetadataChanged,
@@ -31,6 +30,7 @@ import {
   type SyncLogger,
   type SyncMetrics,
 } from './external-secret/reconciler.ts';
+import { esRef } from './external-secret/target-writer.ts';
 import type { SecretObject } from './external-secret/target.ts';
 import { StoreResolver, type ProviderSource, type StoreKind } from './secret-store/resolve.ts';
 import { StoreReconciler, storeKey, type StoreMetrics } from './secret-store/reconciler.ts';
@@ -334,13 +334,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
         const es = informers.externalSecrets.get(key);
         if (!es) continue;
         deps.events.record(
-          {
-            apiVersion: ES_API,
-            kind: 'ExternalSecret',
-            namespace: es.metadata.namespace!,
-            name: es.metadata.name!,
-            ...(es.metadata.uid ? { uid: es.metadata.uid } : {}),
-          },
+          esRef(es),
           'Warning',
           kind === 'expired' ? EVENT_REASONS.SecretExpired : EVENT_REASONS.SecretNearExpiry,
           message,
