@@ -13,19 +13,15 @@ import {
 import { errorMessage, isKvsyncError, KvsyncError } from '../../errors.ts';
 import { isConflict, type EventRecorder, type KubeClient } from '../../kube/index.ts';
 import type { SecretsProvider } from '../../providers/provider.ts';
-import { decideRefresh, type RefreshDecision, type SyncTrigger } from '../../refresh/decide.ts';
-import { vaultHostOf } from '../../refresh/remote-versions.ts';
 import { TerminalError, type Clock, type Informer, type ReconcileResult } from '../../runtime/index.ts';
 import { LatestWrites } from '../latest-writes.ts';
 import { fetchProviderData, type FetchResult } from './fetch.ts';
 import { syncedResourceVersion } from './hash.ts';
 import {
-  keyOf,
-  lastSyncMs,
   learnVersions,
   nextRefreshAtMs,
+  planRefresh,
   refreshesPeriodically,
-  remoteObjects,
   syncTrigger,
   type ChangeTracking,
 } from './refresh-plan.ts';
@@ -144,7 +140,7 @@ export class ExternalSecretReconciler {
       return this.#syncFailed(es, error, startedMs);
     }
     if (!access) return;
-    const decision = this.#decide(es, trigger, access, tracking, startedMs);
+    const decision = planRefresh(es, trigger, access, tracking, startedMs);
     if (decision.action === 'none') return this.#schedule(es, startedMs);
     if (decision.action === 'skip') return this.#confirmUnchanged(es, startedMs, decision.reason);
     let outcome: DoneOutcome;
@@ -163,36 +159,6 @@ export class ExternalSecretReconciler {
       return this.#syncFailed(es, error, startedMs);
     }
     return this.#done(es, outcome, startedMs);
-  }
-
-  /** ESO's decision, refined by what is known of remote versions; subscribes `es` to its vault's polls. */
-  #decide(
-    es: ExternalSecret,
-    trigger: SyncTrigger,
-    access: { provider: SecretsProvider; vaultUrl?: string },
-    tracking: ChangeTracking | undefined,
-    nowMs: number,
-  ): RefreshDecision {
-    if (!tracking || !access.vaultUrl)
-      return trigger === 'none'
-        ? { action: 'none' }
-        : { action: 'fetch', reason: trigger === 'due' ? 'due' : 'forced' };
-    const refs = remoteObjects(es, access.vaultUrl);
-    const intervalMs = effectiveRefreshIntervalMs(es);
-    const vault = vaultHostOf(access.vaultUrl);
-    const names = refs.filter((ref) => ref.isSecret && !ref.pinned).map((ref) => ref.name);
-    tracking.polls.subscribe(keyOf(es), { vault, provider: access.provider, names, intervalMs });
-    const syncedAtMs = lastSyncMs(es);
-    return decideRefresh({
-      refs,
-      trigger,
-      ...(syncedAtMs !== undefined ? { syncedAtMs } : {}),
-      intervalMs,
-      nowMs,
-      versions: tracking.versions,
-      pushHealthy: (host) => tracking.polls.pushHealthy(host),
-      listingActive: (host) => tracking.polls.mode(host) === 'list',
-    });
   }
 
   /** A due sync whose remote objects are known to be unchanged: no read, no write, status advanced. */

@@ -1,5 +1,11 @@
 import { effectiveRefreshIntervalMs, effectiveRefreshPolicy, type ExternalSecret } from '../../api/index.ts';
-import type { RemoteObjectRef, SyncTrigger } from '../../refresh/decide.ts';
+import {
+  decideRefresh,
+  type RefreshDecision,
+  type RemoteObjectRef,
+  type SyncTrigger,
+} from '../../refresh/decide.ts';
+import type { SecretsProvider } from '../../providers/provider.ts';
 import { vaultHostOf, type RemoteVersions } from '../../refresh/remote-versions.ts';
 import type { VaultPolls } from '../../refresh/vault-polls.ts';
 import type { SyncedSource } from './fetch.ts';
@@ -111,4 +117,34 @@ export function nextRefreshAtMs(
 ): number | undefined {
   if (!refreshesPeriodically(es)) return undefined;
   return startedMs + Math.round(effectiveRefreshIntervalMs(es) * (1 - jitterFraction));
+}
+
+/** ESO's decision, refined by what is known of remote versions; subscribes `es` to its vault's polls. */
+export function planRefresh(
+  es: ExternalSecret,
+  trigger: SyncTrigger,
+  access: { provider: SecretsProvider; vaultUrl?: string },
+  tracking: ChangeTracking | undefined,
+  nowMs: number,
+): RefreshDecision {
+  if (!tracking || !access.vaultUrl)
+    return trigger === 'none'
+      ? { action: 'none' }
+      : { action: 'fetch', reason: trigger === 'due' ? 'due' : 'forced' };
+  const refs = remoteObjects(es, access.vaultUrl);
+  const intervalMs = effectiveRefreshIntervalMs(es);
+  const vault = vaultHostOf(access.vaultUrl);
+  const names = refs.filter((ref) => ref.isSecret && !ref.pinned).map((ref) => ref.name);
+  tracking.polls.subscribe(keyOf(es), { vault, provider: access.provider, names, intervalMs });
+  const syncedAtMs = lastSyncMs(es);
+  return decideRefresh({
+    refs,
+    trigger,
+    ...(syncedAtMs !== undefined ? { syncedAtMs } : {}),
+    intervalMs,
+    nowMs,
+    versions: tracking.versions,
+    pushHealthy: (host) => tracking.polls.pushHealthy(host),
+    listingActive: (host) => tracking.polls.mode(host) === 'list',
+  });
 }
