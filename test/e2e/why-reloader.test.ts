@@ -89,6 +89,21 @@ async function podsRunning(app: string): Promise<boolean> {
   return pods.length > 0 && pods.every((pod) => pod.status?.phase === 'Running');
 }
 
+const STALE_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: 'stale-credentials' };
+
+/** When the pods of `app` started, in epoch ms (the latest, whole seconds). */
+async function startSecondOf(app: string): Promise<number> {
+  const pods = await kube.list<{ status?: { startTime?: string } }>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace: 'default',
+    labelSelector: `app=${app}`,
+  });
+  return Math.max(
+    ...pods.map((pod) => Date.parse(pod.status?.startTime ?? '')).filter((ms) => !Number.isNaN(ms)),
+  );
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kvsync-why-'));
   sandbox = await startSandbox({ dir, operatorArgs: ['--reloader-settle-period', '1s'], writeLog: () => {} });
@@ -120,34 +135,38 @@ afterAll(async () => {
 });
 
 describe('kvsync why, with the reloader', () => {
-  // Skipped: flaky under the full suite's load (passes alone, times out at 60 s in about one CI
-  // run in two; the cause — reloader history vs the operator API's view — is not found yet).
-  // The verdict logic is unit-tested in src/cli/verdict; issue 7 stays open for this.
-  it.skip('names stale pods when a workload keeps running an old value', { timeout: 90_000 }, async () => {
+  it('names stale pods when a workload keeps running an old value', { timeout: 90_000 }, async () => {
     // Stale pods are judged from the data history the reloader records on the Secret: wait until
     // it has seen the first value, as it would have long before a rotation in real life.
     await waitFor(
       'the reloader to record the first data',
       async () => {
-        const secret = await kube.get<{ metadata: { annotations?: Record<string, string> } }>({
-          apiVersion: 'v1',
-          kind: 'Secret',
-          namespace: 'default',
-          name: 'stale-credentials',
-        });
+        const secret = await kube.get<{ metadata: { annotations?: Record<string, string> } }>(STALE_SECRET);
         return secret?.metadata.annotations?.['kvsync.io/data-observed'] ? true : undefined;
       },
       SLOW,
     );
+    // Start times have whole seconds, and a container started in the second of a change counts as
+    // having the new data: rotate only once the pods' start second has passed, as in real life.
+    const started = await startSecondOf('stale-app');
+    await waitFor('the second after the pods started', () => Date.now() >= started + 1000 || undefined);
     await sandbox.secrets.setSecret('stale-credentials', newSecretValue('second'));
+    let last: unknown;
     const answer = await waitFor(
       'why to see stale pods',
       async () => {
         const result = await why('stale-credentials');
+        last = result;
         return result.verdict.cause === 'pods-stale' ? result : undefined;
       },
       SLOW,
-    );
+    ).catch(async (error: Error) => {
+      // What `why` said last and what the reloader recorded (metadata only: no values).
+      const secret = await kube.get<{ metadata: object }>(STALE_SECRET);
+      throw new Error(
+        `${error.message}; why said ${JSON.stringify(last)}; Secret metadata ${JSON.stringify(secret?.metadata)}`,
+      );
+    });
     expect(answer.code).toBe(1);
     expect(answer.verdict.summary).toMatch(/still run an old value/);
   });

@@ -35,6 +35,14 @@ describe('happeningsOf', () => {
     ]);
   });
 
+  it('reports a new version synced within the second of the sync before it (same refresh time)', () => {
+    const confirmed = withStatus('True', '2026-01-01T00:00:00Z');
+    expect(happeningsOf(confirmed, withStatus('True', '2026-01-01T00:00:00Z', 'bbbbbbbb22'))).toEqual([
+      { kind: 'updated', message: 'synced new version: pg-password@bbbbbbbb (was @aaaaaaaa)' },
+    ]);
+    expect(happeningsOf(confirmed, withStatus('True', '2026-01-01T00:00:00Z'))).toEqual([]);
+  });
+
   it('reports a failure once per message, and the recovery', () => {
     const ok = withStatus('True', '2026-01-01T00:00:00Z');
     const failed = withStatus('False', '2026-01-01T00:00:00Z', 'aaaaaaaa11', '403 ForbiddenByRbac');

@@ -73,6 +73,12 @@ function readyOf(es: ExternalSecret | undefined) {
   return es?.status?.conditions?.find((condition) => condition.type === CONDITION_READY);
 }
 
+function versionsChanged(old: ExternalSecret, now: ExternalSecret): boolean {
+  const before = versionsText(old);
+  const after = versionsText(now);
+  return before.size !== after.size || [...after].some(([key, version]) => before.get(key) !== version);
+}
+
 /** What a successful sync changed, as a timeline message. */
 function syncedHappening(old: ExternalSecret, now: ExternalSecret): { kind: HappeningKind; message: string } {
   const before = versionsText(old);
@@ -108,10 +114,12 @@ export function happeningsOf(
     out.push({ kind: 'failed', message: ready.message ?? ready.reason ?? 'sync failed' });
   if (ready?.status === 'True' && wasReady?.status === 'False')
     out.push({ kind: 'recovered', message: 'synced again after a failure' });
+  // A sync shows as a new refresh time or as new synced versions: two syncs within one second
+  // (a confirmation, then the sync of a pushed version) share the refresh time.
   if (
-    now.status?.refreshTime &&
-    now.status.refreshTime !== old.status?.refreshTime &&
-    ready?.status === 'True'
+    ready?.status === 'True' &&
+    ((now.status?.refreshTime && now.status.refreshTime !== old.status?.refreshTime) ||
+      versionsChanged(old, now))
   )
     out.push(syncedHappening(old, now));
   if (now.metadata.deletionTimestamp && !old.metadata.deletionTimestamp)
