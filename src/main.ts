@@ -130,6 +130,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
       refreshJitter: config.reconcile.refreshJitterFraction,
       changeDetection: config.reconcile.changeDetection,
       pushFallbackMs: config.reconcile.pushFallbackIntervalMs,
+      pushVaults: config.reconcile.pushVaults,
       ...(le.enabled
         ? {
             leaderElection: {

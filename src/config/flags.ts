@@ -160,6 +160,16 @@ export const FLAGS = [
     section: 'Event Grid',
     description: 'while Event Grid events arrive for a vault, list it only this often (events can be lost)',
   },
+  {
+    name: 'push-vaults',
+    kind: 'list',
+    valueName: 'VAULT',
+    default: '',
+    defaultText: 'none',
+    section: 'Event Grid',
+    description:
+      "vaults with an Event Grid subscription to this operator (names, hosts, or '*'): polled at the fallback interval from the start, not only after their first event",
+  },
 
   {
     name: 'leader-elect',

@@ -34,6 +34,7 @@ describe('parseOperatorConfig defaults', () => {
         refreshJitterFraction: 0.1,
         changeDetection: true,
         pushFallbackIntervalMs: 3_600_000,
+        pushVaults: [],
         reloader: { enabled: false, settlePeriodMs: 5_000, maxConcurrentRollouts: 2 },
       },
       leaderElection: {
@@ -111,6 +112,13 @@ describe('parseOperatorConfig values', () => {
     ],
     ['namespaces from env', [], { KVSYNC_NAMESPACE: 'x, y' }, (c) => c.reconcile.namespaces, ['x', 'y']],
     ['--controller-class', ['--controller-class', 'blue'], {}, (c) => c.reconcile.controllerClass, 'blue'],
+    [
+      '--push-vaults names, hosts and *',
+      ['--push-vaults', 'Our-Vault,other.vault.azure.net', '--push-vaults=*'],
+      {},
+      (c) => c.reconcile.pushVaults,
+      ['our-vault', 'other.vault.azure.net', '*'],
+    ],
     ['--concurrent', ['--concurrent', '16'], {}, (c) => c.reconcile.concurrentReconciles, 16],
     [
       '--requeue-base-delay',
@@ -287,6 +295,8 @@ describe('invalid values', () => {
     ['enable-flood-gate', ['--enable-flood-gate=yes']],
     ['enable-flood-gate', [], { KVSYNC_ENABLE_FLOOD_GATE: 'on' }],
     ['refresh-jitter', ['--refresh-jitter', '1.5']],
+    ['push-vaults', ['--push-vaults', 'our vault']],
+    ['push-vaults', ['--push-vaults', 'https://our-vault.vault.azure.net/']],
     ['refresh-jitter', ['--refresh-jitter', 'x']],
     ['refresh-jitter', ['--refresh-jitter', '']],
     ['namespace', ['--namespace', 'Bad_NS']],

@@ -34,6 +34,8 @@ export interface ReconcileConfig {
   readonly changeDetection: boolean;
   /** How often a vault is listed while push events arrive for it. */
   readonly pushFallbackIntervalMs: number;
+  /** Vaults with an Event Grid subscription to this operator: names, hosts, or `*`. */
+  readonly pushVaults: readonly string[];
   readonly reloader: {
     readonly enabled: boolean;
     readonly settlePeriodMs: number;
@@ -162,12 +164,23 @@ function reconcileConfig(flags: FlagReader): ReconcileConfig {
     refreshJitterFraction: flags.fraction('refresh-jitter'),
     changeDetection: flags.boolean('change-detection'),
     pushFallbackIntervalMs: flags.durationMs('push-fallback-interval', 1000),
+    pushVaults: pushVaultsOf(flags),
     reloader: {
       enabled: flags.boolean('reloader'),
       settlePeriodMs: flags.durationMs('reloader-settle-period', 0),
       maxConcurrentRollouts: flags.integer('max-concurrent-rollouts', { min: 1, max: 1000 }),
     },
   };
+}
+
+const VAULT_NAME = /^[a-z0-9-]{3,24}$/;
+
+function pushVaultsOf(flags: FlagReader): string[] {
+  const vaults = flags.list('push-vaults').map((entry) => entry.toLowerCase());
+  const invalid = vaults.find((entry) => entry !== '*' && !VAULT_NAME.test(entry.split('.')[0]!));
+  if (invalid !== undefined)
+    flags.fail('push-vaults', `'${invalid}' is not a vault name, a vault host or '*'`);
+  return vaults;
 }
 
 /** client-go's own rule: leaseDuration > renewDeadline > JitterFactor (1.2) × retryPeriod. */

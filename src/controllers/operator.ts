@@ -55,6 +55,8 @@ export interface OperatorSettings {
   changeDetection?: boolean;
   /** Listing period of a vault while Event Grid events arrive for it. */
   pushFallbackMs?: number;
+  /** Vaults declared to push (names, hosts or `*`), see `VaultPollsOptions.pushVaults`. */
+  pushVaults?: readonly string[];
   leaderElection?: LeaseSettings;
   /** With leader election: split the work over this many shard Leases (1 = one leader). */
   shards?: number;
@@ -152,6 +154,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
             versions,
             onChanged: (vault, names) => enqueueOwners(vault, names),
             ...(settings.pushFallbackMs ? { pushFallbackMs: settings.pushFallbackMs } : {}),
+            ...(settings.pushVaults ? { pushVaults: settings.pushVaults } : {}),
             logger,
           }),
         };

@@ -83,6 +83,38 @@ describe('VaultPolls', () => {
     polls.stop();
   });
 
+  it('polls a vault declared to push at the fallback period from the start, by name, host or *', async () => {
+    for (const declared of [['our-vault'], [VAULT.toUpperCase()], ['*']]) {
+      const clock = new FakeClock(0);
+      const polls = new VaultPolls({
+        clock,
+        versions: new RemoteVersions(),
+        onChanged: () => {},
+        pushFallbackMs: 60 * MINUTE,
+        pushVaults: declared,
+      });
+      const provider = listingProvider(() => [secret('a', 1)]);
+      polls.subscribe('default/es', { vault: VAULT, provider, names: ['a'], intervalMs: MINUTE });
+      expect(polls.pushDeclared(VAULT)).toBe(true);
+      expect(polls.pushHealthy(VAULT)).toBe(true);
+      expect(polls.mode(VAULT)).toBe('list');
+      await clock.advance(59 * MINUTE);
+      expect(provider.lists).toBe(0);
+      await clock.advance(MINUTE);
+      expect(provider.lists).toBe(1);
+      expect(polls.pushHealthy(VAULT)).toBe(true);
+      polls.stop();
+    }
+    const other = new VaultPolls({
+      clock: new FakeClock(0),
+      versions: new RemoteVersions(),
+      onChanged: () => {},
+      pushVaults: ['our-vault'],
+    });
+    expect(other.pushDeclared('our-vault-2.vault.azure.net')).toBe(false);
+    expect(other.pushHealthy('our-vault-2.vault.azure.net')).toBe(false);
+  });
+
   it('falls back to reads for an hour when listing is forbidden, and waits a period after other failures', async () => {
     const clock = new FakeClock(0);
     let failure: Error | undefined = new KvsyncError('ERR_PROVIDER_UNAVAILABLE', 'list secrets: 503');

@@ -25,6 +25,12 @@ export interface VaultPollsOptions {
   pushFallbackMs?: number;
   /** Push counts as healthy for this long after the last event; default the fallback period. */
   pushHealthyForMs?: number;
+  /**
+   * Vaults declared to have an Event Grid subscription to this operator (`--push-vaults`):
+   * names (`our-vault`), hosts, or `*`. They count as pushing from the start, not only after
+   * their first event.
+   */
+  pushVaults?: readonly string[];
   logger?: { warn(message: string, fields?: Record<string, unknown>): void };
 }
 
@@ -44,6 +50,8 @@ interface VaultState {
   listedCount?: number;
   listDeniedUntilMs: number;
   lastEventMs?: number;
+  /** Declared to push (`pushVaults`): polled at the fallback period from the start. */
+  declaredPush: boolean;
   /** Start of the last listing attempt, successful or not: failures wait a period too. */
   lastAttemptMs?: number;
   polling: boolean;
@@ -93,10 +101,21 @@ export class VaultPolls {
     this.#schedule(vault.toLowerCase(), state);
   }
 
-  /** True while events for `vault` arrive (within the push-healthy window). */
+  /** True when `vault` is declared to push, or while its events arrive (within the push-healthy window). */
   pushHealthy(vault: string): boolean {
+    if (this.pushDeclared(vault)) return true;
     const last = this.#vaults.get(vault.toLowerCase())?.lastEventMs;
     return last !== undefined && this.#options.clock.now() - last < this.#pushHealthyForMs();
+  }
+
+  /** True when `vault` (a host) is among the vaults declared to push. */
+  pushDeclared(vault: string): boolean {
+    const host = vault.toLowerCase();
+    const name = host.split('.')[0];
+    return (this.#options.pushVaults ?? []).some((entry) => {
+      const wanted = entry.toLowerCase();
+      return wanted === '*' || wanted === host || wanted === name;
+    });
   }
 
   /** Whether `vault` is polled by listing now. */
@@ -133,7 +152,12 @@ export class VaultPolls {
     const key = vault.toLowerCase();
     let state = this.#vaults.get(key);
     if (!state) {
-      state = { subscriptions: new Map(), listDeniedUntilMs: 0, polling: false };
+      state = {
+        subscriptions: new Map(),
+        listDeniedUntilMs: 0,
+        polling: false,
+        declaredPush: this.pushDeclared(key),
+      };
       this.#vaults.set(key, state);
     }
     return state;
@@ -145,7 +169,8 @@ export class VaultPolls {
     for (const subscription of state.subscriptions.values())
       for (const name of subscription.names) names.add(name.toLowerCase());
     const pages = Math.max(1, Math.ceil((state.listedCount ?? names.size) / LIST_PAGE_SIZE));
-    return pages < names.size || (state.lastEventMs !== undefined && pages <= names.size) ? 'list' : 'read';
+    const pushing = state.declaredPush || state.lastEventMs !== undefined;
+    return pages < names.size || (pushing && pages <= names.size) ? 'list' : 'read';
   }
 
   #periodMs(vault: string, state: VaultState): number {

@@ -15,6 +15,11 @@ export function checkPush(facts: WhyFacts): Finding {
     vault.polling.mode === 'list'
       ? `changes found by listing the vault${vault.polling.nextPollAt ? `, next listing ${relativeTime(vault.polling.nextPollAt, facts.nowMs)}` : ''}`
       : 'each due sync reads its secrets (no listing)';
+  if (vault.push.declared && !vault.push.lastEventAt)
+    return finding('push', title, 'ok', [
+      `declared to push (--push-vaults) for ${vault.host}, no event seen since the operator started: if rotations wait for the next listing, check the Event Grid subscription`,
+      polling,
+    ]);
   if (vault.push.healthy)
     return finding('push', title, 'ok', [
       `events arrive for ${vault.host}${vault.push.lastEventAt ? ` (last ${relativeTime(vault.push.lastEventAt, facts.nowMs)}, ${vault.push.events ?? '?'} in all)` : ''}: rotations sync within seconds`,

@@ -16,6 +16,34 @@ export interface CallContext {
   onCall?: (record: ProviderCallRecord) => void;
   /** The per-vault budget every attempt waits for; a 429 pauses the vault through it. */
   gate?: RequestGate;
+  /** Holds back requests until the first one of these clients is done (one auth challenge, not N). */
+  firstRequest?: FirstRequestLatch;
+}
+
+/**
+ * Key Vault clients learn the tenant and scope from a 401 challenge to their first request; N
+ * requests sent at once before that learning would each be challenged (N extra requests that
+ * count against the vault's limit). The latch lets the first request go alone and the others
+ * follow once it has ended, whatever its outcome.
+ */
+export class FirstRequestLatch {
+  #warm = false;
+  #first: Promise<void> | undefined;
+
+  async through<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#warm) return run();
+    if (this.#first) {
+      await this.#first;
+      return run();
+    }
+    const result = run();
+    this.#first = result.then(
+      () => {},
+      () => {},
+    );
+    void this.#first.then(() => (this.#warm = true));
+    return result;
+  }
 }
 
 /** One `onCall` record for a request that started at `startedMs`. */
@@ -58,7 +86,7 @@ export async function callKeyVault<T>(
     await context.gate?.acquire(target.vaultUrl, abortSignal);
     const startedMs = context.clock.now();
     try {
-      const result = await run();
+      const result = await (context.firstRequest ? context.firstRequest.through(run) : run());
       recordCall(context, call, 'success', startedMs);
       return result;
     } catch (error) {

@@ -14,7 +14,7 @@ import type {
 } from '../provider.ts';
 import { planAuth } from './auth-plan.ts';
 import { translateAzureError, type AzureCallTarget } from './azure-errors.ts';
-import { callKeyVault, recordCall, type CallContext } from './call.ts';
+import { callKeyVault, FirstRequestLatch, recordCall, type CallContext } from './call.ts';
 import { createVaultClients, type VaultClients } from './clients.ts';
 import { cloudEndpoints, type AzureCloudEndpoints } from './clouds.ts';
 import { parseAzureKVProvider, type AzureKeyVaultStoreConfig } from './config.ts';
@@ -75,7 +75,7 @@ async function buildParts(
   const spec = parseAzureKVProvider(config.spec);
   const plan = planAuth({ ...config, spec });
   const cloud = cloudEndpoints(spec, options.authorityHost);
-  const calls = callContext(options);
+  const calls = { ...callContext(options), firstRequest: new FirstRequestLatch() };
   const credential = await buildCredential(plan, { kube, cloud, agent, clock: calls.clock });
   const clients = createVaultClients(spec.vaultUrl, credential.credential, agent);
   const context: ReadContext = { ...calls, clients, vaultUrl: spec.vaultUrl, identity: credential.identity };

@@ -80,6 +80,7 @@ export function vaultView(host: string, facts: VaultFacts, externalSecrets: numb
     ...(budget ? { budget } : {}),
     push: {
       healthy: polls?.pushHealthy(host) ?? false,
+      ...(polls?.pushDeclared(host) ? { declared: true } : {}),
       ...(pushed ? { lastEventAt: iso(pushed.lastEventMs), events: pushed.count } : {}),
     },
     polling: {

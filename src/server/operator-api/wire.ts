@@ -104,8 +104,10 @@ export interface VaultView {
   host: string;
   budget?: BudgetView;
   push: {
-    /** Event Grid events arrive for this vault (within the push-healthy window). */
+    /** Declared to push (`--push-vaults`), or Event Grid events arrive (within the push-healthy window). */
     healthy: boolean;
+    /** Declared to push by `--push-vaults` (healthy whether or not an event has come yet). */
+    declared?: boolean;
     /** When the last event arrived, when the operator was told. */
     lastEventAt?: string;
     /** Events received since the operator started, when counted. */
