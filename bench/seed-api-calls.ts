@@ -113,7 +113,11 @@ function simulate(emulators: Emulators, push: boolean, hours: number): Promise<H
         dir,
         kubeconfig: kube.kubeconfig,
         keyVault,
-        flags: ['--namespace', namespaceName, ...(push ? ['--push-vaults', PUSH_VAULT, '--push-fallback-interval', '1h'] : [])],
+        flags: [
+          '--namespace',
+          namespaceName,
+          ...(push ? ['--push-vaults', PUSH_VAULT, '--push-fallback-interval', '1h'] : []),
+        ],
       },
       clock,
     );
