@@ -26,7 +26,19 @@ export const STAKATER = {
   match: 'reloader.stakater.com/match',
   /** Secret / ConfigMap: never triggers a reload. */
   ignore: 'reloader.stakater.com/ignore',
+  /** Argo Rollout (metadata only): how it restarts, one of `ROLLOUT_STRATEGY` (default `rollout`). */
+  rolloutStrategy: 'reloader.stakater.com/rollout-strategy',
 } as const;
+
+/** The values of `reloader.stakater.com/rollout-strategy`, as Reloader spells them. */
+export const ROLLOUT_STRATEGY = {
+  /** A pod-template change: the restart goes through the Rollout's canary or blue-green steps. */
+  rollout: 'rollout',
+  /** Argo's own restart: `spec.restartAt` set to now; the pods are replaced, no new ReplicaSet. */
+  restart: 'restart',
+} as const;
+
+export type RolloutStrategy = (typeof ROLLOUT_STRATEGY)[keyof typeof ROLLOUT_STRATEGY];
 
 /** kvsync's own annotations. Those marked "written" are kvsync's bookkeeping; people may read them. */
 export const KVSYNC = {
@@ -45,7 +57,8 @@ export const KVSYNC = {
   /**
    * Written, workload metadata and pod template: the content hash of each tracked Secret and
    * ConfigMap the pods were rolled for (JSON object `"Kind/name": hash`). Written on the pod
-   * template, it is the restart.
+   * template, it is the restart (except for an Argo Rollout restarted through `spec.restartAt`,
+   * whose template is left alone).
    */
   hashes: 'kvsync.io/secret-hashes',
   /** Written, workload metadata: the rollout kvsync started and is watching (JSON). */

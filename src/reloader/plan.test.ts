@@ -18,7 +18,7 @@ function planner(clock: FakeClock, state: Partial<WorkloadState>, extra: Partial
       current,
       missing: new Set(),
       settleDueMs: (digest) => settle.dueMs('w', digest, clock.now(), SETTLE_MS),
-      windowsBlocked: false,
+      blockedByAnnotation: false,
       slotFree: () => true,
       ...extra,
       ...overrides,
@@ -103,7 +103,7 @@ describe('planReload', () => {
 
   it('an invalid window blocks the restart', async () => {
     const clock = new FakeClock();
-    const plan = planner(clock, recorded, { windowsBlocked: true });
+    const plan = planner(clock, recorded, { blockedByAnnotation: true });
     plan({ 'Secret/db': 'h1' });
     await clock.advance(SETTLE_MS);
     expect(plan({ 'Secret/db': 'h1' })).toMatchObject({ action: 'wait', reason: 'InvalidAnnotation' });

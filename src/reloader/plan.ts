@@ -46,8 +46,11 @@ export interface PlanInput {
   /** When a change to `digest` may restart (the settle tracker); called only when something changed. */
   settleDueMs: (digest: string) => number;
   windows?: RestartWindows | undefined;
-  /** The window annotation is invalid: wait rather than restart at any time. */
-  windowsBlocked: boolean;
+  /**
+   * An annotation that says when or how to restart (the window, an Argo Rollout's strategy) is
+   * invalid: wait rather than restart at any time or in a way not asked for.
+   */
+  blockedByAnnotation: boolean;
   /** The workload is paused (`spec.paused`): a template change would not roll out. */
   paused?: boolean;
   /** Whether the cluster-wide limit allows another rollout now. */
@@ -97,7 +100,7 @@ export function planReload(input: PlanInput): Plan {
       : { action: 'wait', reason, untilMs, target, changed };
   const dueMs = input.settleDueMs(formatHashRecord(target));
   if (dueMs > nowMs) return wait(RELOAD_REASON.settling, dueMs);
-  if (input.windowsBlocked) return wait(RELOAD_REASON.invalidAnnotation);
+  if (input.blockedByAnnotation) return wait(RELOAD_REASON.invalidAnnotation);
   if (input.paused) return wait(RELOAD_REASON.paused);
   if (input.windows) {
     const window = windowState(input.windows, nowMs);

@@ -6,6 +6,7 @@ import {
   parseGoBool,
   reloadSelection,
   reloadsAnything,
+  rolloutStrategyOf,
 } from './reload-config.ts';
 
 /** Fixtures follow the annotation examples of stakater Reloader's README. */
@@ -133,5 +134,29 @@ describe('kvsync annotations', () => {
     expect(options.windows).toBeUndefined();
     expect(options.settlePeriodMs).toBeUndefined();
     expect(options.problems).toHaveLength(2);
+  });
+});
+
+describe('rollout-strategy (Argo Rollouts)', () => {
+  it('reads rollout and restart exactly as Reloader spells them; absent or empty is rollout', () => {
+    const problems: string[] = [];
+    expect(rolloutStrategyOf({}, problems)).toBe('rollout');
+    expect(rolloutStrategyOf({ 'reloader.stakater.com/rollout-strategy': '' }, problems)).toBe('rollout');
+    expect(rolloutStrategyOf({ 'reloader.stakater.com/rollout-strategy': 'rollout' }, problems)).toBe(
+      'rollout',
+    );
+    expect(rolloutStrategyOf({ 'reloader.stakater.com/rollout-strategy': 'restart' }, problems)).toBe(
+      'restart',
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('reports any other value and gives undefined, so the restart waits', () => {
+    const problems: string[] = [];
+    expect(
+      rolloutStrategyOf({ 'reloader.stakater.com/rollout-strategy': 'Restart' }, problems),
+    ).toBeUndefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('reloader.stakater.com/rollout-strategy');
   });
 });

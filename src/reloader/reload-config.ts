@@ -1,6 +1,6 @@
 import { parseGoDuration } from '../api/duration.ts';
 import { errorMessage } from '../errors.ts';
-import { KVSYNC, ROLLBACK_AUTO, STAKATER } from './annotations.ts';
+import { KVSYNC, ROLLBACK_AUTO, ROLLOUT_STRATEGY, STAKATER, type RolloutStrategy } from './annotations.ts';
 import { parseRestartWindows, type RestartWindows } from './restart-window.ts';
 
 /**
@@ -122,6 +122,26 @@ export function isIgnoredSource(annotations: Annotations | undefined): boolean {
 /** True when `resource` is found by `search` (`reloader.stakater.com/match: "true"`). */
 export function isSearchMatch(annotations: Annotations | undefined): boolean {
   return annotations?.[STAKATER.match] === 'true';
+}
+
+/**
+ * How an Argo Rollout restarts, from Reloader's `reloader.stakater.com/rollout-strategy` on its
+ * metadata (Reloader reads no other place): absent, empty or `rollout` changes the pod template,
+ * `restart` sets `spec.restartAt`; the values are case-sensitive, as in Reloader. Any other value
+ * is reported in `problems` and gives undefined: the restart then waits until it is fixed, as for
+ * an invalid window, because guessing would run a different kind of restart (Reloader silently
+ * falls back to `rollout`, i.e. a full canary or blue-green rollout). Only call it for Rollouts:
+ * Reloader ignores the annotation on other kinds (its issue #1011), and so does kvsync.
+ */
+export function rolloutStrategyOf(metadata: Annotations, problems: string[]): RolloutStrategy | undefined {
+  const value = metadata[STAKATER.rolloutStrategy];
+  if (value === undefined || value === '' || value === ROLLOUT_STRATEGY.rollout)
+    return ROLLOUT_STRATEGY.rollout;
+  if (value === ROLLOUT_STRATEGY.restart) return ROLLOUT_STRATEGY.restart;
+  problems.push(
+    `${STAKATER.rolloutStrategy}: ${JSON.stringify(value)} is neither "${ROLLOUT_STRATEGY.rollout}" nor "${ROLLOUT_STRATEGY.restart}"`,
+  );
+  return undefined;
 }
 
 /** kvsync's per-workload options; unset fields take the reloader's settings. */

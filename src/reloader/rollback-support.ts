@@ -1,4 +1,5 @@
 import { KVSYNC } from './annotations.ts';
+import { nextRestartAt } from './argo-restart.ts';
 import type { ReloaderContext } from './context.ts';
 import type { ExternalSecretRef, VersionRejection } from './external-secret-hooks.ts';
 import { contentHash, formatHashRecord, type HashRecord } from './hash.ts';
@@ -11,7 +12,7 @@ import {
   type Rejection,
   type RolloutRecord,
 } from './workload-state.ts';
-import { patchWorkload, statusValue } from './workload-writes.ts';
+import { patchWorkload, statusValue, type RestartChange } from './workload-writes.ts';
 import { RELOAD_REASON } from './annotations.ts';
 
 /**
@@ -155,22 +156,33 @@ export class RollbackSupport {
     const record: Record<SourceKey, string> = { ...rollout.to };
     for (const key of change.restorable) record[key] = rollout.from[key]!;
     const allRestored = rollout.changed.every((key) => change.restorable.includes(key));
-    const templateValue = allRestored ? rollout.previousTemplateValue : formatHashRecord(record);
+    const nowMs = this.#ctx.clock.now();
+    // A restart through spec.restartAt rolls back the same way: the template never changed, and
+    // the restored data reaches the pods only through another restart.
+    const restart: RestartChange = rollout.restartAt
+      ? { restartAt: nextRestartAt(nowMs, view.workload.spec?.restartAt ?? rollout.restartAt) }
+      : {
+          template: {
+            [KVSYNC.hashes]: allRestored ? rollout.previousTemplateValue : formatHashRecord(record),
+          },
+        };
     const next: RolloutRecord = {
       phase: 'rollback',
-      startedAt: new Date(this.#ctx.clock.now()).toISOString(),
+      startedAt: new Date(nowMs).toISOString(),
       to: record,
       from: rollout.to,
-      templateValue,
+      templateValue:
+        'template' in restart ? (restart.template[KVSYNC.hashes] ?? null) : rollout.templateValue,
       previousTemplateValue: rollout.templateValue,
       changed: change.restorable,
       cause: change.cause,
+      ...('restartAt' in restart ? { restartAt: restart.restartAt } : {}),
     };
     const message = `rolling back: ${change.cause}`;
     const status = statusValue(
       view.state.status,
       { status: 'Unknown', reason: RELOAD_REASON.rollingBack, message },
-      this.#ctx.clock.now(),
+      nowMs,
     );
     await patchWorkload(
       this.#ctx,
@@ -182,7 +194,7 @@ export class RollbackSupport {
         [KVSYNC.rejected]: change.rejected,
         ...(status ? { [KVSYNC.status]: status } : {}),
       },
-      { [KVSYNC.hashes]: templateValue },
+      restart,
     );
   }
 }

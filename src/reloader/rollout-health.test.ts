@@ -132,6 +132,32 @@ describe('rolloutHealth', () => {
     ).toEqual({ state: 'complete' });
   });
 
+  it('judges an Argo restart (spec.restartAt) complete only once status.restartedAt reaches it', () => {
+    const restartAt = '2026-03-01T10:00:01Z';
+    const healthy: WorkloadObject = {
+      metadata: { name: 'r', generation: 2 },
+      spec: { restartAt },
+      status: { phase: 'Healthy', observedGeneration: 2, restartedAt: '2026-03-01T09:00:00Z' },
+    };
+    // Healthy, but Argo has not acted on the restart yet (it waits for the time, or has not started).
+    expect(KIND_ADAPTERS.Rollout.progress(healthy, restartAt)).toEqual({ state: 'progressing' });
+    const acted = { ...healthy, status: { ...healthy.status, restartedAt: restartAt } };
+    expect(KIND_ADAPTERS.Rollout.progress(acted, restartAt)).toEqual({ state: 'complete' });
+    // Restarted, but the last replacement pod is not available yet.
+    expect(
+      KIND_ADAPTERS.Rollout.progress(
+        { ...acted, status: { ...acted.status, phase: 'Progressing' } },
+        restartAt,
+      ),
+    ).toEqual({ state: 'progressing' });
+    expect(
+      rolloutHealth(input(healthy, { adapter: KIND_ADAPTERS.Rollout, restartAt, nowMs: 600_000 })),
+    ).toMatchObject({ state: 'failed', reason: 'RolloutTimeout' });
+    expect(rolloutHealth(input(acted, { adapter: KIND_ADAPTERS.Rollout, restartAt }))).toEqual({
+      state: 'succeeded',
+    });
+  });
+
   it('finds the workload of a pod through its ReplicaSet', () => {
     expect(podWorkload(pod('web-abc-1', {}))).toEqual({ kind: 'Deployment', name: 'web' });
     const stsPod: PodObject = {

@@ -32,6 +32,8 @@ export interface HealthInput {
   timeoutMs: number;
   /** Judge the new pods themselves (true after a restart; false for a rollback, whose pods may still recover). */
   judgePods: boolean;
+  /** The `spec.restartAt` the rollout wrote, for an Argo Rollout restarted that way. */
+  restartAt?: string | undefined;
 }
 
 function failingContainer(statuses: readonly ContainerStatus[] | undefined): ContainerStatus | undefined {
@@ -60,7 +62,7 @@ export function rolloutHealth(input: HealthInput): RolloutHealth {
     const failure = podFailure(input.newPods);
     if (failure) return { state: 'failed', ...failure };
   }
-  const progress = input.adapter.progress(input.workload);
+  const progress = input.adapter.progress(input.workload, input.restartAt);
   if (progress.state === 'failed') return progress;
   if (progress.state === 'complete') return { state: 'succeeded' };
   if (input.nowMs - input.startedMs >= input.timeoutMs) {

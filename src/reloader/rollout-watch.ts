@@ -1,5 +1,6 @@
 import type { ReconcileResult } from '../runtime/index.ts';
 import { KVSYNC, RELOAD_EVENT, RELOAD_REASON } from './annotations.ts';
+import { createdSince } from './argo-restart.ts';
 import type { ReloaderContext, RolloutResult } from './context.ts';
 import type { SourceKey } from './references.ts';
 import type { RollbackSupport } from './rollback-support.ts';
@@ -18,12 +19,19 @@ import { announce, patchWorkload, statusValue, type StatusChange } from './workl
  * its own: a failed rollout's record already equals the sources, so there is no restart loop.
  */
 
+/**
+ * The workload's pods that the rollout brought: those from the template it wrote, or after an
+ * Argo restart (same template), those created since its `spec.restartAt`.
+ */
 function newPods(view: WorkloadView, rollout: RolloutRecord, pods: readonly PodObject[]): PodObject[] {
   const adapter = KIND_ADAPTERS[view.ref.kind];
+  const { restartAt } = rollout;
   const wanted = rollout.templateValue ?? undefined;
-  return pods.filter(
-    (pod) => adapter.ownsPod(view.workload, pod) && pod.metadata.annotations?.[KVSYNC.hashes] === wanted,
-  );
+  const isNew = (pod: PodObject) =>
+    restartAt !== undefined
+      ? createdSince(pod, restartAt)
+      : pod.metadata.annotations?.[KVSYNC.hashes] === wanted;
+  return pods.filter((pod) => adapter.ownsPod(view.workload, pod) && isNew(pod));
 }
 
 export async function watchRollout(
@@ -41,6 +49,7 @@ export async function watchRollout(
     nowMs: ctx.clock.now(),
     timeoutMs: view.options.rolloutTimeoutMs ?? ctx.settings.rolloutTimeoutMs,
     judgePods: rollout.phase === 'restart',
+    restartAt: rollout.restartAt,
   });
   if (health.state === 'progressing') {
     ctx.state.setWorkload(view.key, stateOf(view, rollout));

@@ -106,6 +106,8 @@ export interface WorkloadObject {
     selector?: { matchLabels?: Record<string, string> };
     template?: PodTemplate;
     updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+    /** Argo Rollout: pods created before this time (RFC 3339, whole seconds) are to be replaced. */
+    restartAt?: string;
   };
   status?: {
     observedGeneration?: number;
@@ -120,6 +122,8 @@ export interface WorkloadObject {
     numberAvailable?: number;
     numberReady?: number;
     phase?: string;
+    /** Argo Rollout: the `spec.restartAt` its controller has completed (or cancelled by a template change). */
+    restartedAt?: string;
     conditions?: Condition[];
   };
 }

@@ -1,9 +1,11 @@
+import { restartCompleted } from './argo-restart.ts';
 import type { Condition, PodObject, WorkloadObject } from './types.ts';
 
 /**
  * What differs between the kinds of workload the reloader restarts: where they live in the
  * API, which pods are theirs, and when a rollout is complete or has failed (read the way
- * `kubectl rollout status` reads it). Every kind restarts through its pod template.
+ * `kubectl rollout status` reads it). Every kind restarts through its pod template; an Argo
+ * Rollout may instead restart through `spec.restartAt` (see argo-restart.ts).
  */
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Rollout';
@@ -16,8 +18,11 @@ export interface KindAdapter {
   apiVersion: string;
   /** True when `pod` was created by `workload`'s controller. */
   ownsPod(workload: WorkloadObject, pod: PodObject): boolean;
-  /** The rollout's progress from the workload's own status. */
-  progress(workload: WorkloadObject): Progress;
+  /**
+   * The rollout's progress from the workload's own status. `restartAt`: the `spec.restartAt` the
+   * rollout wrote (Argo Rollouts only; the other kinds never get one).
+   */
+  progress(workload: WorkloadObject, restartAt?: string): Progress;
 }
 
 const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -76,13 +81,19 @@ function daemonSetProgress(ds: WorkloadObject): Progress {
     : { state: 'progressing' };
 }
 
-/** Argo Rollouts reports a phase: Healthy, Progressing, Paused, Degraded. */
-function rolloutProgress(rollout: WorkloadObject): Progress {
+/**
+ * Argo Rollouts reports a phase: Healthy, Progressing, Paused, Degraded. A restart through
+ * `spec.restartAt` leaves the phase Healthy until Argo deletes the first pod (and a restartAt a
+ * second ahead waits that second), so such a restart is complete only once Argo also reports it
+ * done in `status.restartedAt`.
+ */
+function rolloutProgress(rollout: WorkloadObject, restartAt?: string): Progress {
   const phase = rollout.status?.phase;
   if (phase === 'Degraded') {
     const message = condition(rollout, 'Progressing')?.message ?? 'the Rollout is Degraded';
     return { state: 'failed', reason: 'RolloutDegraded', message };
   }
+  if (restartAt !== undefined && !restartCompleted(rollout, restartAt)) return { state: 'progressing' };
   return phase === 'Healthy' && observed(rollout) ? { state: 'complete' } : { state: 'progressing' };
 }
 

@@ -1,5 +1,6 @@
 import type { ReconcileResult, Reconciler } from '../runtime/index.ts';
-import { KVSYNC, RELOAD_EVENT, RELOAD_REASON } from './annotations.ts';
+import { KVSYNC, RELOAD_EVENT, RELOAD_REASON, ROLLOUT_STRATEGY } from './annotations.ts';
+import { nextRestartAt } from './argo-restart.ts';
 import type { ReloaderContext } from './context.ts';
 import { formatHashRecord, type HashRecord } from './hash.ts';
 import { planReload, type Plan } from './plan.ts';
@@ -9,7 +10,14 @@ import { RollbackSupport } from './rollback-support.ts';
 import { watchRollout } from './rollout-watch.ts';
 import { describeSources, refsOf, viewOf, writersOf, type WorkloadView } from './workload-view.ts';
 import { formatRollout, type RolloutRecord, type WrittenVersions } from './workload-state.ts';
-import { announce, parseWorkloadKey, patchWorkload, statusValue, writeStatus } from './workload-writes.ts';
+import {
+  announce,
+  parseWorkloadKey,
+  patchWorkload,
+  statusValue,
+  writeStatus,
+  type RestartChange,
+} from './workload-writes.ts';
 
 /**
  * Reconciles one workload (`Kind/namespace/name`) from the level: reads it and its sources from
@@ -69,7 +77,7 @@ export class WorkloadReconciler implements Reconciler {
           view.options.settlePeriodMs ?? this.#ctx.settings.settlePeriodMs,
         ),
       windows: view.options.windows,
-      windowsBlocked: view.options.windowsBlocked,
+      blockedByAnnotation: view.options.windowsBlocked || view.strategy === undefined,
       paused: workload!.spec?.paused === true,
       slotFree: () => this.#ctx.slots.reserve(key),
     });
@@ -223,19 +231,22 @@ export class WorkloadReconciler implements Reconciler {
     const written: Record<string, WrittenVersions> = {};
     for (const [key, writer] of writers)
       written[key] = { externalSecret: writer.ref.name, versions: writer.versions };
-    const templateValue = formatHashRecord(target);
+    const hashes = formatHashRecord(target);
+    const restart = restartOf(view, hashes, ctx.clock.now());
     const rollout: RolloutRecord = {
       phase: 'restart',
       startedAt: new Date(ctx.clock.now()).toISOString(),
       to: target,
       from: view.state.record ?? {},
-      templateValue,
+      templateValue: 'template' in restart ? hashes : (view.state.templateValue ?? null),
       previousTemplateValue: view.state.templateValue ?? null,
       changed,
       ...(writers.size > 0 ? { written } : {}),
+      ...('restartAt' in restart ? { restartAt: restart.restartAt } : {}),
     };
     const versions = describeVersions(written);
-    const message = `restarting: ${describeSources(changed)} changed${versions}`;
+    const how = 'restartAt' in restart ? ` (Argo restart, spec.restartAt ${restart.restartAt})` : '';
+    const message = `restarting${how}: ${describeSources(changed)} changed${versions}`;
     const status = statusValue(
       view.state.status,
       { status: 'Unknown', reason: RELOAD_REASON.rollingOut, message },
@@ -247,11 +258,11 @@ export class WorkloadReconciler implements Reconciler {
         view.ref,
         view.workload,
         {
-          [KVSYNC.hashes]: templateValue,
+          [KVSYNC.hashes]: hashes,
           [KVSYNC.rollout]: formatRollout(rollout),
           ...(status ? { [KVSYNC.status]: status } : {}),
         },
-        { [KVSYNC.hashes]: templateValue },
+        restart,
       );
     } catch (error) {
       for (const waiting of ctx.slots.release(view.key)) ctx.enqueue(waiting);
@@ -294,6 +305,16 @@ export class WorkloadReconciler implements Reconciler {
     this.#ctx.state.setWorkload(view.key, { ...this.#baseState(view), status, reason, message, changed });
     this.#ctx.metrics?.pendingRestarts(this.#ctx.state.pendingRestarts());
   }
+}
+
+/**
+ * The restart write for `view`: the hashes on the pod template, or for an Argo Rollout with
+ * `rollout-strategy: restart` a new `spec.restartAt` (the template is left alone).
+ */
+function restartOf(view: WorkloadView, hashes: string, nowMs: number): RestartChange {
+  if (view.strategy === ROLLOUT_STRATEGY.restart)
+    return { restartAt: nextRestartAt(nowMs, view.workload.spec?.restartAt) };
+  return { template: { [KVSYNC.hashes]: hashes } };
 }
 
 /** " (Key Vault versions: db-password@3f2a…)" or "". Version ids are not values. */

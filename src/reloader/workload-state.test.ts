@@ -37,6 +37,8 @@ describe('workload state annotations', () => {
     expect(state.rollout).toEqual(rollout);
     expect(isRejected(state.rejected, 'Secret/db', 'bad')).toBe(true);
     expect(state.templateValue).toBe('{"Secret/db":"h1"}');
+    const argo: RolloutRecord = { ...rollout, restartAt: '2026-01-01T00:00:01Z', templateValue: null };
+    expect(readWorkloadState({ 'kvsync.io/rollout': formatRollout(argo) }).rollout).toEqual(argo);
     expect(readWorkloadState({ 'kvsync.io/rollout': '{', 'kvsync.io/rejected': '[]' })).toEqual({
       rejected: {},
       templateValue: undefined,

@@ -49,6 +49,12 @@ export interface RolloutRecord {
   written?: Record<string, WrittenVersions>;
   /** Why a rollback runs. */
   cause?: string;
+  /**
+   * The `spec.restartAt` this rollout wrote (an Argo Rollout restarted through Argo's own
+   * restart): the pod template was left alone (`templateValue` is what it already held), the new
+   * pods are those created since, and a rollback restarts the same way.
+   */
+  restartAt?: string;
 }
 
 export interface Rejection {
@@ -118,6 +124,7 @@ function parseRollout(text: string | undefined): RolloutRecord | undefined {
   };
   if (isObject(value['written'])) rollout.written = value['written'] as Record<string, WrittenVersions>;
   if (typeof value['cause'] === 'string') rollout.cause = value['cause'];
+  if (typeof value['restartAt'] === 'string') rollout.restartAt = value['restartAt'];
   return rollout;
 }
 

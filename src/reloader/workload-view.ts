@@ -1,9 +1,15 @@
-import { LABEL_MANAGED } from './annotations.ts';
+import { LABEL_MANAGED, ROLLOUT_STRATEGY, type RolloutStrategy } from './annotations.ts';
 import type { ReloaderContext } from './context.ts';
 import type { ExternalSecretRef, ExternalSecretWriter } from './external-secret-hooks.ts';
 import { contentHash, type HashRecord } from './hash.ts';
 import { parseSourceKey, type SourceKey } from './references.ts';
-import { kvsyncOptions, reloadSelection, reloadsAnything, type KvsyncOptions } from './reload-config.ts';
+import {
+  kvsyncOptions,
+  reloadSelection,
+  reloadsAnything,
+  rolloutStrategyOf,
+  type KvsyncOptions,
+} from './reload-config.ts';
 import { trackedSources } from './tracked-sources.ts';
 import type { SourceObject, WorkloadObject } from './types.ts';
 import type { WorkloadRef } from './workload-writes.ts';
@@ -20,7 +26,12 @@ export interface WorkloadView {
   workload: WorkloadObject;
   state: WorkloadState;
   options: KvsyncOptions & { windowsBlocked: boolean };
-  /** Annotation problems (invalid regexes, windows, durations); no values. */
+  /**
+   * How a restart is written: `rollout` through the pod template (every kind), `restart` through
+   * an Argo Rollout's `spec.restartAt`; undefined when the Rollout's annotation is invalid.
+   */
+  strategy: RolloutStrategy | undefined;
+  /** Annotation problems (invalid regexes, windows, durations, strategy); no values. */
   problems: string[];
   /** Hash of every tracked source now. */
   current: HashRecord;
@@ -41,6 +52,8 @@ export function viewOf(
   const state = readWorkloadState(metadata, template);
   if (!reloadsAnything(selection) && !state.rollout) return undefined;
   const options = kvsyncOptions(metadata);
+  const strategy =
+    ref.kind === 'Rollout' ? rolloutStrategyOf(metadata, options.problems) : ROLLOUT_STRATEGY.rollout;
   const lookup = {
     get: (kind: 'Secret' | 'ConfigMap', name: string) => ctx.caches.source(kind, ref.namespace, name),
     names: (kind: 'Secret' | 'ConfigMap') => ctx.caches.sourceNames(kind, ref.namespace),
@@ -61,6 +74,7 @@ export function viewOf(
     workload,
     state,
     options,
+    strategy,
     problems: [...selection.problems, ...options.problems],
     current,
     missing,

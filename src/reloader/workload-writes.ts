@@ -51,21 +51,30 @@ function templateAnnotations(workload: WorkloadObject, changes: AnnotationChange
 }
 
 /**
- * Patches the workload's metadata annotations and, when given, its pod-template annotations (a
- * template change is a restart). Throws a Conflict when the workload changed since it was read.
+ * How a patch restarts the pods: by changing pod-template annotations (every kind), or by setting
+ * an Argo Rollout's `spec.restartAt` (RFC 3339, whole seconds; see argo-restart.ts).
+ */
+export type RestartChange = { template: AnnotationChanges } | { restartAt: string };
+
+/**
+ * Patches the workload's metadata annotations and, when given, restarts it in the same patch.
+ * Throws a Conflict when the workload changed since it was read.
  */
 export async function patchWorkload(
   ctx: ReloaderContext,
   ref: WorkloadRef,
   workload: WorkloadObject,
   metadata: AnnotationChanges,
-  template?: AnnotationChanges,
+  restart?: RestartChange,
 ): Promise<WorkloadObject> {
   const patch: Record<string, unknown> = {
     metadata: { resourceVersion: workload.metadata.resourceVersion, annotations: metadata },
   };
-  if (template)
-    patch['spec'] = { template: { metadata: { annotations: templateAnnotations(workload, template) } } };
+  if (restart && 'restartAt' in restart) patch['spec'] = { restartAt: restart.restartAt };
+  else if (restart)
+    patch['spec'] = {
+      template: { metadata: { annotations: templateAnnotations(workload, restart.template) } },
+    };
   const target = {
     apiVersion: KIND_ADAPTERS[ref.kind].apiVersion,
     kind: ref.kind,

@@ -1,5 +1,6 @@
 import type { LocalClient } from '../api/local-client.ts';
 import { KubeStatusError } from '../errors.ts';
+import { createArgoRolloutController } from './argo-rollout-controller.ts';
 import { realClock, type ControllerClock } from './clock.ts';
 import { createClusterRoleAggregationController } from './cluster-role-aggregation-controller.ts';
 import { ControllerManager, type ControllerErrorHandler } from './controller-manager.ts';
@@ -15,7 +16,8 @@ import { createStatefulSetController } from './stateful-set-controller.ts';
 /**
  * The simulated cluster controllers that run inside the emulator: garbage collector, namespace
  * lifecycle, default ServiceAccounts, ClusterRole aggregation, Deployment, ReplicaSet, StatefulSet and DaemonSet
- * controllers, and the kubelet of one node. See README.md for what they model and what not.
+ * controllers, an Argo Rollouts stand-in (once its CRD exists), and the kubelet of one node. See
+ * README.md for what they model and what not.
  */
 
 export { ManualClock, realClock, type ControllerClock, type TimerHandle } from './clock.ts';
@@ -24,6 +26,11 @@ export { POD_BEHAVIOR_ANNOTATION, type PodBehavior } from './pod-status.ts';
 export { NODE_NAME } from './workload-helpers.ts';
 export { DEPLOYMENT_CONDITION, DEPLOYMENT_REASON } from './deployment-status.ts';
 export { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './deployment-controller.ts';
+export {
+  argoRolloutsCrd,
+  ROLLOUTS_POD_TEMPLATE_HASH_LABEL,
+  ROLLOUTS_RESOURCE,
+} from './argo-rollout-controller.ts';
 
 export interface ControllerOptions {
   /** Time for delays and deadlines (default: real time). */
@@ -61,6 +68,7 @@ export function startControllers(client: LocalClient, options: ControllerOptions
   manager.add(createReplicaSetController(client, clock));
   manager.add(createStatefulSetController(client, clock));
   manager.add(createDaemonSetController(client, clock));
+  manager.add(createArgoRolloutController(client, clock));
   const kubeletOptions =
     options.podStartDelayMs === undefined ? { clock } : { clock, podStartDelayMs: options.podStartDelayMs };
   manager.add(createKubelet(client, kubeletOptions));

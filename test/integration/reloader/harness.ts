@@ -29,7 +29,8 @@ import {
  * annotation. `crashOnBadValues()` stands in for an application that crashes on a wrong
  * password: when a pod is created whose containers read (env/envFrom) a Secret holding a value
  * that starts with `bad`, the pod gets `behavior: crash-loop` at once, so it reads the value the
- * Secret held when the pod was created, exactly as env vars do.
+ * Secret held when the pod was created, exactly as env vars do. `recoverOnContainerRestart()`
+ * (opt-in) adds the other half of env vars' behaviour: a container restart reads them again.
  */
 
 export interface Harness {
@@ -135,6 +136,44 @@ function crashOnBadValues(server: KubeApiServer): () => void {
       try {
         client.mergePatch('pods', pod.metadata.namespace, pod.metadata.name!, {
           metadata: { annotations: { [POD_BEHAVIOR_ANNOTATION]: 'crash-loop' } },
+        });
+      } catch {
+        // the pod is gone already
+      }
+    });
+  });
+}
+
+const restartsOf = (pod: { [field: string]: unknown } | undefined): number =>
+  (
+    (pod?.['status'] as { containerStatuses?: Array<{ restartCount?: number }> } | undefined)
+      ?.containerStatuses ?? []
+  )
+    .map((c) => c.restartCount ?? 0)
+    .reduce((a, b) => a + b, 0);
+
+/**
+ * Opt-in, with `crashOnBadValues`: a crash-looping container that restarts reads its env again
+ * (the kubelet resolves `secretKeyRef`/`secretRef` at every container start), so once its Secret
+ * no longer holds a bad value, the pod's next container restart (the emulator's crash-loop
+ * schedule: 10 s, then doubling) makes it run, and it loses `behavior: crash-loop`. Returns the
+ * unsubscribe function.
+ */
+export function recoverOnContainerRestart(server: KubeApiServer): () => void {
+  const client = server.cluster.client;
+  return client.onChange('pods', (event) => {
+    if (event.type !== 'MODIFIED') return;
+    const pod = client.served('pods', event) as {
+      metadata: { namespace?: string; name?: string; annotations?: Record<string, string> };
+      spec?: unknown;
+      status?: unknown;
+    };
+    if (pod.metadata.annotations?.[POD_BEHAVIOR_ANNOTATION] !== 'crash-loop') return;
+    if (restartsOf(pod) <= restartsOf(event.previous) || readsBadValue(server, pod)) return;
+    setImmediate(() => {
+      try {
+        client.mergePatch('pods', pod.metadata.namespace, pod.metadata.name!, {
+          metadata: { annotations: { [POD_BEHAVIOR_ANNOTATION]: null } },
         });
       } catch {
         // the pod is gone already
