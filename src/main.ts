@@ -166,6 +166,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     clock,
     logger,
     controllerClass: config.reconcile.controllerClass,
+    namespaces: config.reconcile.namespaces,
     version: runtime.version ?? 'dev',
     ...(config.http.dashboardAddress !== undefined ? { dashboardAddress: config.http.dashboardAddress } : {}),
     ...(config.http.dashboardTokenFile ? { tokenFile: config.http.dashboardTokenFile } : {}),

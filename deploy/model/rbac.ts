@@ -19,7 +19,8 @@ import { commonLabels } from './labels.ts';
  * What kvsync may do in the cluster, derived from the calls in src/ (see ADR 0006 for the
  * call behind each verb). Namespaced resources go into a ClusterRole bound cluster-wide, or,
  * with `rbac.namespaced`, into a Role in each watched namespace; cluster-scoped ones always
- * need a ClusterRole; Leases live in the operator's own namespace.
+ * need a ClusterRole; Leases live in the operator's own namespace. test/e2e/rbac-excess.test.ts
+ * fails when a verb granted here is used by no request of the operator.
  */
 
 interface Rule {

@@ -91,7 +91,7 @@ export const VALUE_COMMENTS: Readonly<Record<string, string>> = {
   watchedNamespaces: 'Watch only these namespaces (--namespace); empty: all namespaces.',
   rbac: 'Role-based access control.',
   'rbac.namespaced':
-    'Roles in the watched namespaces instead of ClusterRoles (needs watchedNamespaces; today exactly one, see docs/install.md).',
+    'A Role in each watched namespace instead of ClusterRoles (needs watchedNamespaces, one or more; see docs/install.md).',
   logLevel: 'debug, info, warn or error.',
   logFormat: 'json or text.',
   extraArgs: 'More `kvsync run` flags, e.g. ["--concurrent=8"].',

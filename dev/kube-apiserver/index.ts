@@ -3,3 +3,4 @@ export { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } fro
 export { createCluster, type Cluster, type ClusterOptions, INITIAL_NAMESPACES } from './cluster.ts';
 export { KubeStatusError } from './errors.ts';
 export type { KubeObject, ObjectMeta } from './types.ts';
+export type { AuthorizationRecord } from './rbac/audit.ts';

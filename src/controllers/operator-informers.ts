@@ -5,7 +5,7 @@ import {
   type ExternalSecret,
   type SecretStore,
 } from '../api/index.ts';
-import type { KubeClient } from '../kube/index.ts';
+import { listWatchInNamespaces, type KubeClient } from '../kube/index.ts';
 import { Informer, type Clock } from '../runtime/index.ts';
 import type { SecretObject } from './external-secret/target.ts';
 
@@ -49,15 +49,29 @@ export function storeRefKey(es: ExternalSecret): string {
 }
 
 export function createInformers(kube: KubeClient, clock: Clock, namespaces: readonly string[]) {
-  const namespace = namespaces.length === 1 ? { namespace: namespaces[0] } : {};
-  const informer = <T>(name: string, kind: string, apiVersion: string, extra: object = {}) =>
-    new Informer<T>({ name, clock, source: kube.listWatchSource<T>({ apiVersion, kind, ...extra }) });
+  // Namespaced kinds per watched namespace (Roles there allow no cluster-wide list); none: all.
+  const informer = <T>(
+    name: string,
+    kind: string,
+    apiVersion: string,
+    inNamespaces: readonly string[],
+    extra = {},
+  ) =>
+    new Informer<T>({
+      name,
+      clock,
+      source: listWatchInNamespaces<T>(kube, { apiVersion, kind, ...extra }, inNamespaces),
+    });
   return {
-    externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespace),
-    secretStores: informer<SecretStore>('secretstores', 'SecretStore', ES_API, namespace),
-    clusterSecretStores: informer<ClusterSecretStore>('clustersecretstores', 'ClusterSecretStore', ES_API),
-    secrets: informer<SecretObject>('secrets', 'Secret', 'v1', {
-      ...namespace,
+    externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespaces),
+    secretStores: informer<SecretStore>('secretstores', 'SecretStore', ES_API, namespaces),
+    clusterSecretStores: informer<ClusterSecretStore>(
+      'clustersecretstores',
+      'ClusterSecretStore',
+      ES_API,
+      [],
+    ),
+    secrets: informer<SecretObject>('secrets', 'Secret', 'v1', namespaces, {
       labelSelector: `${LABEL_MANAGED}=true`,
     }),
   };

@@ -14,6 +14,7 @@ export {
 } from './api-error.ts';
 export { BUILTIN_KINDS, collectionPath, objectPath, type KindInfo } from './kinds.ts';
 export { toMicroTime } from './lease-lock.ts';
+export { listWatchInNamespaces } from './namespaces-list-watch.ts';
 export {
   createEventRecorder,
   type EventRecorder,

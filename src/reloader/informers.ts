@@ -1,4 +1,4 @@
-import type { KubeClient } from '../kube/index.ts';
+import { listWatchInNamespaces, type KubeClient } from '../kube/index.ts';
 import { Informer, type Clock } from '../runtime/index.ts';
 import type { ReloaderCaches } from './context.ts';
 import { containersReadingAtStart } from './stale-pods.ts';
@@ -9,8 +9,9 @@ import { KIND_ADAPTERS, type WorkloadKind } from './workload-kinds.ts';
 
 /**
  * The reloader's informers (Secrets, ConfigMaps, pods and one per workload kind), indexed by
- * namespace, and the read-only cache view the reconcilers use. With exactly one namespace the
- * watches are narrowed to it; otherwise they cover the cluster and `inScope` filters.
+ * namespace, and the read-only cache view the reconcilers use. With watched namespaces, each
+ * informer lists and watches in those only (one list and watch per namespace, as Roles there
+ * allow); with none, across the cluster.
  */
 
 export const BY_NAMESPACE = 'namespace';
@@ -46,7 +47,6 @@ export function createInformers(
   kinds: readonly WorkloadKind[],
   onError: (error: unknown) => void,
 ): ReloaderInformers {
-  const scope = namespaces.length === 1 ? { namespace: namespaces[0] } : {};
   const make = <T extends { metadata: { namespace?: string } }>(
     name: string,
     apiVersion: string,
@@ -56,7 +56,7 @@ export function createInformers(
       name: `reloader-${name}`,
       clock,
       onError,
-      source: kube.listWatchSource<T>({ apiVersion, kind, ...scope }),
+      source: listWatchInNamespaces<T>(kube, { apiVersion, kind }, namespaces),
     });
     informer.addIndex(BY_NAMESPACE, namespaceOf);
     return informer;

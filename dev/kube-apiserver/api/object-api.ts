@@ -33,6 +33,11 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldValidation?: FieldValidation;
   fieldManager?: string;
+  /**
+   * A validating admission step: called with the object about to be stored (and, on updates,
+   * the stored one) after defaults and validation, also on dry runs; throws to refuse the write.
+   */
+  validate?: (next: KubeObject, current: KubeObject | undefined) => void;
 }
 
 export interface UpdateOptions extends WriteOptions {
@@ -95,6 +100,7 @@ export class ObjectApi {
     const name = admitted.metadata.name!;
     if (this.store.get(type.bucket, namespace, name)) throw alreadyExists(type, name);
     this.#assertNamespaceAcceptsContent(target, namespace);
+    options.validate?.(admitted, undefined);
     admitted.metadata = {
       ...admitted.metadata,
       ...(namespace === undefined ? {} : { namespace }),
@@ -139,6 +145,7 @@ export class ObjectApi {
       validateOrThrow(type, next, current);
       next.metadata.generation = nextGeneration(type, current, next);
     }
+    options.validate?.(next, current);
     return { object: this.#commit(target, current, next, options), warnings };
   }
 

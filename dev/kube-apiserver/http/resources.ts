@@ -7,6 +7,7 @@ import { patchObject, patchTypeOf } from '../api/patch.ts';
 import { badRequest, methodNotAllowed, pathNotFound } from '../errors.ts';
 import { servedVersion } from '../resources/resource-type.ts';
 import type { Authorizer } from '../rbac/authorizer.ts';
+import type { WriteValidator } from '../rbac/owner-references.ts';
 import { answerReview } from '../rbac/reviews.ts';
 import type { UserInfo } from '../rbac/user.ts';
 import type { KubeObject } from '../types.ts';
@@ -30,6 +31,8 @@ export interface ResourceContext {
   watches: WatchRegistry;
   /** Answers the access reviews. */
   authorizer: Authorizer;
+  /** Admission checks of writes that depend on who writes (e.g. owner references); none when unset. */
+  writeValidator?: (user: UserInfo, target: Target) => WriteValidator;
 }
 
 function tableOf(target: Target, objects: KubeObject[], resourceVersion: string, api: ObjectApi): object {
@@ -106,16 +109,17 @@ function apiVersionOf(target: Target): string {
   return target.type.group ? `${target.type.group}/${target.version}` : target.version;
 }
 
-function writeOptions(query: URLSearchParams) {
+function writeOptions({ ctx, query, user, target }: Call) {
   return {
     dryRun: dryRunOf(query),
     fieldValidation: fieldValidationOf(query),
     fieldManager: query.get('fieldManager') ?? undefined,
+    ...(ctx.writeValidator ? { validate: ctx.writeValidator(user, target) } : {}),
   };
 }
 
 function handleCreate(call: Call): void {
-  const { ctx, response, target, path, query, body, user } = call;
+  const { ctx, response, target, path, body, user } = call;
   if (target.type.ephemeral && path.name === undefined) {
     const review = { type: target.type, body, user, namespace: target.namespace, authorizer: ctx.authorizer };
     sendJson(response, 201, answerReview(review));
@@ -132,7 +136,7 @@ function handleCreate(call: Call): void {
     }
     throw methodNotAllowed('create', target.type);
   }
-  const { object, warnings } = ctx.api.create(target, body, writeOptions(query));
+  const { object, warnings } = ctx.api.create(target, body, writeOptions(call));
   respondObject(call, 201, object, warnings);
 }
 
@@ -177,11 +181,11 @@ function subresourceOf(target: Target, path: ResourcePath, verb: string): 'statu
 }
 
 function handleUpdate(call: Call): void {
-  const { ctx, target, path, query, body } = call;
+  const { ctx, target, path, body } = call;
   if (path.name === undefined) throw methodNotAllowed('update', target.type);
   const subresource = subresourceOf(target, path, 'update');
   const { object, warnings } = ctx.api.update(target, path.name, body, {
-    ...writeOptions(query),
+    ...writeOptions(call),
     ...(subresource ? { subresource } : {}),
   });
   respondObject(call, 200, object, warnings);
@@ -193,7 +197,7 @@ function handlePatch(call: Call): void {
   const subresource = subresourceOf(target, path, 'patch');
   const patchType = patchTypeOf(target, request.headers['content-type']);
   const force = query.get('force') === 'true';
-  const options = { ...writeOptions(query), force, ...(subresource ? { subresource } : {}) };
+  const options = { ...writeOptions(call), force, ...(subresource ? { subresource } : {}) };
   const { object, warnings, created } = patchObject(ctx.api, target, path.name, patchType, body, options);
   respondObject(call, created ? 201 : 200, object, warnings);
 }

@@ -20,7 +20,7 @@ import {
   type ProviderSource,
   type StoreKind,
 } from '../../controllers/secret-store/resolve.ts';
-import type { KubeClient } from '../../kube/index.ts';
+import { listWatchInNamespaces, type KubeClient } from '../../kube/index.ts';
 import type { Logger } from '../../observability/index.ts';
 import { Informer, type Clock } from '../../runtime/index.ts';
 import { checkToken, presentedToken, type TokenCheck, type TokenSource } from './auth.ts';
@@ -71,6 +71,8 @@ export interface OperatorApiDeps {
   reloader?: ReloaderView;
   /** The operator's store informers; when absent the API starts its own (two watches). */
   stores?: StoreInformers;
+  /** Namespaces the operator watches (its own SecretStore informer stays in them); default all. */
+  namespaces?: readonly string[];
   /** Stores of other controller classes are not resolved for probes; default `default`. */
   controllerClass?: string;
   version?: string;
@@ -113,25 +115,27 @@ export interface OperatorApi {
   stop(): void;
 }
 
-function ownStoreInformers(kube: KubeClient, clock: Clock): StoreInformers {
-  const source = <T>(kind: string) => kube.listWatchSource<T>({ apiVersion: 'external-secrets.io/v1', kind });
+function ownStoreInformers(kube: KubeClient, clock: Clock, namespaces: readonly string[]): StoreInformers {
+  // In the watched namespaces only: Roles there (namespaced RBAC) allow no cluster-wide list.
+  const source = <T>(kind: string, inNamespaces: readonly string[]) =>
+    listWatchInNamespaces<T>(kube, { apiVersion: 'external-secrets.io/v1', kind }, inNamespaces);
   return {
     secretStores: new Informer<SecretStore>({
       name: 'api-secretstores',
       clock,
-      source: source('SecretStore'),
+      source: source('SecretStore', namespaces),
     }),
     clusterSecretStores: new Informer<ClusterSecretStore>({
       name: 'api-clustersecretstores',
       clock,
-      source: source('ClusterSecretStore'),
+      source: source('ClusterSecretStore', []),
     }),
   };
 }
 
 /** Builds the API and starts what it needs (its own store informers when none are given). */
 export async function createOperatorApi(deps: OperatorApiDeps): Promise<OperatorApi> {
-  const own = deps.stores ? undefined : ownStoreInformers(deps.kube, deps.clock);
+  const own = deps.stores ? undefined : ownStoreInformers(deps.kube, deps.clock, deps.namespaces ?? []);
   const stores = deps.stores ?? own!;
   const api = new OperatorApiImpl(deps, stores);
   if (own) await Promise.all([own.secretStores.start(), own.clusterSecretStores.start()]);
