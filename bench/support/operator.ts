@@ -23,6 +23,8 @@ export interface OperatorSetup {
   keyVault: KeyVaultEmulator;
   /** More `kvsync run` flags (`--concurrent 8`, …). */
   flags?: string[];
+  /** NODE_OPTIONS of an operator process, unless KVSYNC_BENCH_OPERATOR_NODE_OPTIONS is set. */
+  nodeOptions?: string;
 }
 
 export interface OperatorEndpoints {
@@ -102,7 +104,7 @@ export async function startOperatorAsProcess(scope: Scope, setup: OperatorSetup)
       AZURE_POD_IDENTITY_AUTHORITY_HOST: setup.keyVault.ready.imdsEndpoint,
       NODE_EXTRA_CA_CERTS: setup.keyVault.ready.caFile,
       // Profiling the operator alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (bench/README.md).
-      NODE_OPTIONS: process.env.KVSYNC_BENCH_OPERATOR_NODE_OPTIONS ?? '',
+      NODE_OPTIONS: process.env.KVSYNC_BENCH_OPERATOR_NODE_OPTIONS ?? setup.nodeOptions ?? '',
     },
   });
   const url = `http://127.0.0.1:${port}`;

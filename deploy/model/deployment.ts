@@ -93,7 +93,11 @@ function container(): NodeMap {
     image: concat(value('image.repository'), ':', value('image.tag')),
     imagePullPolicy: value('image.pullPolicy'),
     args: args(),
-    env: [fieldEnv('POD_NAMESPACE', 'metadata.namespace'), fieldEnv('POD_NAME', 'metadata.name')],
+    env: [
+      fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
+      fieldEnv('POD_NAME', 'metadata.name'),
+      when(truthy('nodeOptions'), { name: 'NODE_OPTIONS', value: value('nodeOptions') }),
+    ],
     ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
     // A follower answers /readyz 200 (standby); 503 only until its caches have synced.
     livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5 },

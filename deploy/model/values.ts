@@ -39,6 +39,7 @@ export function defaultValues() {
     logLevel: 'info',
     logFormat: 'json',
     extraArgs: [] as string[],
+    nodeOptions: '--max-old-space-size-percentage=50 --max-semi-space-size=16',
     podAnnotations: {} as Record<string, string>,
     podLabels: {} as Record<string, string>,
     podSecurityContext: {
@@ -93,6 +94,8 @@ export const VALUE_COMMENTS: Readonly<Record<string, string>> = {
   'rbac.namespaced':
     'A Role in each watched namespace instead of ClusterRoles (needs watchedNamespaces, one or more; see docs/install.md).',
   logLevel: 'debug, info, warn or error.',
+  nodeOptions:
+    "NODE_OPTIONS of the operator. The default keeps the JavaScript heap to half the container's memory limit (Node reads the cgroup limit) with a young generation large enough that short-lived request garbage is not promoted: without it V8 grows the heap lazily past a 512Mi limit at about 10,000 ExternalSecrets (bench/README.md, scale-10k).",
   logFormat: 'json or text.',
   extraArgs: 'More `kvsync run` flags, e.g. ["--concurrent=8"].',
   podAnnotations: 'Annotations of the operator pods.',

@@ -1,6 +1,7 @@
 import { isKvsyncError } from '../errors.ts';
 import { parseGoDuration } from './duration.ts';
 import { externalSecretSchema } from './external-secret-schema.ts';
+import type { JsonSchema } from './json-schema.ts';
 import type { ExternalSecretDataFrom, ExternalSecretSpec } from './external-secret-types.ts';
 import { API_VERSION_V1BETA1, type ServedVersion } from './resource-names.ts';
 import { validateAgainstSchema, type ValidationProblem } from './schema-validation.ts';
@@ -39,6 +40,15 @@ function versionOf(object: Record<string, unknown>): ServedVersion {
   return object['apiVersion'] === API_VERSION_V1BETA1 ? 'v1beta1' : 'v1';
 }
 
+/** The schemas are built once: every reconcile validates. */
+const schemas = new Map<ServedVersion, JsonSchema>();
+
+function schemaOf(version: ServedVersion): JsonSchema {
+  let schema = schemas.get(version);
+  if (!schema) schemas.set(version, (schema = externalSecretSchema(version)));
+  return schema;
+}
+
 /**
  * Validates an ExternalSecret (any JSON value) and returns its problems, empty when it may be
  * synced. The schema is the one of its `apiVersion` (v1 when absent). `status` is not checked:
@@ -48,7 +58,7 @@ function versionOf(object: Record<string, unknown>): ServedVersion {
 export function validateExternalSecret(object: unknown): ValidationProblem[] {
   if (!isRecord(object)) return [{ path: '', message: 'must be an object' }];
   const withoutStatus = { ...object, status: undefined };
-  const problems = validateAgainstSchema(withoutStatus, externalSecretSchema(versionOf(object)));
+  const problems = validateAgainstSchema(withoutStatus, schemaOf(versionOf(object)));
   if (problems.some((p) => p.path === 'spec' || p.path.startsWith('spec.'))) return problems;
   const spec = (isRecord(object['spec']) ? object['spec'] : {}) as ExternalSecretSpec;
   return [

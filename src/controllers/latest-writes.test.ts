@@ -72,4 +72,59 @@ describe('LatestWrites', () => {
     writes.remember('ns/a', obj('10', 'written'));
     expect(writes.freshest('ns/b', obj('1', 'cache'))?.tag).toBe('cache');
   });
+
+  describe('follow', () => {
+    /** Just the informer surface `follow` uses: a cache and its handlers. */
+    function fakeInformer() {
+      const cache = new Map<string, Obj>();
+      const handlers: { seen: Array<(o: Obj, old: Obj) => void>; deleted: Array<(o: Obj) => void> } = {
+        seen: [],
+        deleted: [],
+      };
+      const keyed = (o: Obj) => ({ ...o, metadata: { ...o.metadata, namespace: 'ns', name: 'a' } });
+      return {
+        get: (key: string) => cache.get(key),
+        onAdd: (handler: (o: Obj) => void) => void handlers.seen.push(handler),
+        onUpdate: (handler: (o: Obj, old: Obj) => void) => void handlers.seen.push(handler),
+        onDelete: (handler: (o: Obj) => void) => void handlers.deleted.push(handler),
+        see(o: Obj) {
+          cache.set('ns/a', keyed(o));
+          for (const handler of handlers.seen) handler(keyed(o), keyed(o));
+        },
+        delete(o: Obj) {
+          cache.delete('ns/a');
+          for (const handler of handlers.deleted) handler(keyed(o));
+        },
+      };
+    }
+
+    it('forgets a write when the informer catches up, without anyone asking', () => {
+      const informer = fakeInformer();
+      writes.follow(informer);
+      writes.remember('ns/a', obj('10', 'written'));
+      informer.see(obj('9', 'older'));
+      expect(writes.freshest('ns/a', obj('9', 'cache'))?.tag).toBe('written');
+      informer.see(obj('10', 'caught up'));
+      expect(writes.freshest('ns/a', obj('9', 'stale cache'))?.tag).toBe('stale cache');
+    });
+
+    it('does not keep a write whose watch event came first, and forgets deleted objects', () => {
+      const informer = fakeInformer();
+      writes.follow(informer);
+      informer.see(obj('10', 'watched'));
+      writes.remember('ns/a', obj('10', 'response'));
+      expect(writes.freshest('ns/a', obj('9', 'stale cache'))?.tag).toBe('stale cache');
+      writes.remember('ns/a', obj('11', 'written'));
+      informer.delete(obj('11', 'gone'));
+      expect(writes.freshest('ns/a', undefined)).toBeUndefined();
+    });
+
+    it('keeps no managedFields of what it remembers', () => {
+      writes.remember('ns/a', {
+        ...obj('10', 'written'),
+        metadata: { resourceVersion: '10', managedFields: [{}] },
+      } as Obj);
+      expect(writes.freshest('ns/a', undefined)?.metadata).toEqual({ resourceVersion: '10' });
+    });
+  });
 });

@@ -48,7 +48,25 @@ export function storeRefKey(es: ExternalSecret): string {
     : `ClusterSecretStore:${name}`;
 }
 
-export function createInformers(kube: KubeClient, clock: Clock, namespaces: readonly string[]) {
+/**
+ * What the operator's caches keep of an object: everything but `managedFields`, which no
+ * reconciler reads (writes are patches, or a replace built from chosen fields, which leaves
+ * the server's managedFields as they are) and which is often the larger part of an object.
+ */
+export function withoutManagedFields<T extends { metadata?: object & { managedFields?: unknown } }>(
+  object: T,
+): T {
+  if (!object.metadata?.managedFields) return object;
+  const { managedFields: _dropped, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
+export function createInformers(
+  kube: KubeClient,
+  clock: Clock,
+  namespaces: readonly string[],
+  onError?: (error: unknown) => void,
+) {
   // Namespaced kinds per watched namespace (Roles there allow no cluster-wide list); none: all.
   const informer = <T>(
     name: string,
@@ -61,6 +79,8 @@ export function createInformers(kube: KubeClient, clock: Clock, namespaces: read
       name,
       clock,
       source: listWatchInNamespaces<T>(kube, { apiVersion, kind, ...extra }, inNamespaces),
+      transform: (object) => withoutManagedFields(object as { metadata?: { managedFields?: unknown } }) as T,
+      ...(onError ? { onError } : {}),
     });
   return {
     externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespaces),

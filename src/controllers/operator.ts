@@ -119,7 +119,10 @@ export interface Operator {
 /** Starts informers and (when leading) controllers; resolves once the caches have synced. */
 export async function startOperator(deps: OperatorDeps): Promise<Operator> {
   const { settings, clock, kube, metrics, logger } = deps;
-  const informers = createInformers(kube, clock, settings.namespaces);
+  // A refused list (RBAC) or a failing handler would otherwise be silent: the cache retries.
+  const informers = createInformers(kube, clock, settings.namespaces, (error) =>
+    logger.warn('cache: list, watch or handler failed; retrying', { error }),
+  );
   informers.externalSecrets.addIndex('target', (es) => [targetKey(es)]);
   informers.externalSecrets.addIndex('store', (es) => [storeRefKey(es)]);
   const resolver = new StoreResolver({

@@ -9,7 +9,9 @@ import type { KubeClient } from './client.ts';
  * - the same (object, type, reason, message) again within 10 minutes of its last occurrence
  *   patches `count` and `lastTimestamp` of the existing Event instead of creating another;
  * - each object has a token bucket (25 events, one more every 5 minutes, like client-go's
- *   spam filter), so a hot reconcile loop cannot flood the API; excess events are dropped.
+ *   spam filter), so a hot reconcile loop cannot flood the API; excess events are dropped;
+ * - at most 8 writes are in flight and 1,000 wait (client-go's broadcaster buffers 1,000 too);
+ *   beyond that, events are dropped rather than held in memory while the API server is slow.
  *
  * Messages are shown to anyone who can read Events: they must never carry a secret value.
  */
@@ -45,7 +47,7 @@ export interface EventRecorderOptions {
 export interface FlushableEventRecorder extends EventRecorder {
   /** Resolves once every queued write has finished (successfully or not). */
   flush(): Promise<void>;
-  /** Events dropped by the per-object rate limit since creation. */
+  /** Events dropped by the per-object rate limit or a full backlog since creation. */
   dropped(): number;
 }
 
@@ -54,6 +56,8 @@ const BURST = 25;
 const REFILL_EVERY_MS = 5 * 60_000;
 const MAX_TRACKED = 4096;
 const MAX_MESSAGE_CHARS = 1024;
+const MAX_IN_FLIGHT = 8;
+const MAX_WAITING = 1000;
 
 interface Series {
   namespace: string;
@@ -98,6 +102,10 @@ class KubeEventRecorder implements FlushableEventRecorder {
   readonly #series = new Map<string, Series>();
   readonly #buckets = new Map<string, Bucket>();
   readonly #pending = new Map<string, Promise<void>>();
+  /** Recorded events not yet written (waiting or in flight). */
+  #unwritten = 0;
+  #inFlight = 0;
+  readonly #waitingForSlot: Array<() => void> = [];
   #sequence = 0;
   #dropped = 0;
 
@@ -110,16 +118,18 @@ class KubeEventRecorder implements FlushableEventRecorder {
   record(involved: InvolvedObject, type: EventType, reason: string, message: string): void {
     try {
       const nowMs = this.#clock.now();
-      if (!this.#admit(objectKey(involved), nowMs)) {
+      if (this.#unwritten >= MAX_IN_FLIGHT + MAX_WAITING || !this.#admit(objectKey(involved), nowMs)) {
         this.#dropped += 1;
         return;
       }
       const key = JSON.stringify([objectKey(involved), type, reason, message]);
       const occurrence: Occurrence = { key, involved, type, reason, message, nowMs };
       const previous = this.#pending.get(key) ?? Promise.resolve();
+      this.#unwritten += 1;
       const next = previous
-        .then(() => this.#write(occurrence))
-        .catch((error: unknown) => this.#report(error));
+        .then(() => this.#inSlot(() => this.#write(occurrence)))
+        .catch((error: unknown) => this.#report(error))
+        .finally(() => (this.#unwritten -= 1));
       this.#pending.set(key, next);
       void next.then(() => {
         if (this.#pending.get(key) === next) this.#pending.delete(key);
@@ -135,6 +145,19 @@ class KubeEventRecorder implements FlushableEventRecorder {
 
   dropped(): number {
     return this.#dropped;
+  }
+
+  /** Runs `write` in one of MAX_IN_FLIGHT slots; a finished write hands its slot to the next. */
+  async #inSlot(write: () => Promise<void>): Promise<void> {
+    if (this.#inFlight < MAX_IN_FLIGHT) this.#inFlight += 1;
+    else await new Promise<void>((resolve) => this.#waitingForSlot.push(resolve));
+    try {
+      await write();
+    } finally {
+      const next = this.#waitingForSlot.shift();
+      if (next) next();
+      else this.#inFlight -= 1;
+    }
   }
 
   /** Takes a token from the object's bucket; false when it is empty. */

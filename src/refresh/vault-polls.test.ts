@@ -144,4 +144,22 @@ describe('VaultPolls', () => {
     expect(provider.lists).toBe(0);
     expect(polls.nextPollMs(VAULT)).toBeUndefined();
   });
+
+  it('follows an ExternalSecret that moves to another vault or reads other names', async () => {
+    const OTHER = 'other-vault.vault.azure.net';
+    const { polls, provider } = setup(2);
+    expect(polls.mode(VAULT)).toBe('list');
+    expect(polls.owners(VAULT, 'S1')).toEqual(['default/es-1']);
+    polls.subscribe('default/es-1', { vault: OTHER, provider, names: ['s1'], intervalMs: MINUTE });
+    expect(polls.owners(VAULT, 's1')).toEqual([]);
+    expect(polls.owners(OTHER, 's1')).toEqual(['default/es-1']);
+    expect(polls.mode(VAULT)).toBe('read'); // one name left: a listing costs as much as a read
+    polls.subscribe('default/es-0', { vault: VAULT, provider, names: ['s0', 'x', 'y'], intervalMs: MINUTE });
+    expect(polls.mode(VAULT)).toBe('list');
+    expect(polls.owners(VAULT, 'x')).toEqual(['default/es-0']);
+    polls.unsubscribe('default/es-0');
+    expect(polls.owners(VAULT, 'x')).toEqual([]);
+    expect(polls.nextPollMs(VAULT)).toBeUndefined();
+    polls.stop();
+  });
 });

@@ -45,6 +45,8 @@ export type VaultMode = 'list' | 'read';
 
 interface VaultState {
   subscriptions: Map<string, Subscription>;
+  /** Lower-cased secret names read from the vault, with how many subscriptions read each. */
+  names: Map<string, number>;
   timer?: Timer;
   nextPollMs?: number;
   listedCount?: number;
@@ -60,6 +62,8 @@ interface VaultState {
 export class VaultPolls {
   readonly #options: VaultPollsOptions;
   readonly #vaults = new Map<string, VaultState>();
+  /** The vault (key of `#vaults`) each owner is subscribed in. */
+  readonly #vaultOf = new Map<string, string>();
   #stopped = false;
 
   constructor(options: VaultPollsOptions) {
@@ -68,24 +72,40 @@ export class VaultPolls {
 
   /** Declares (or replaces) what ExternalSecret `owner` reads from `subscription.vault`. */
   subscribe(owner: string, subscription: Subscription): void {
-    this.unsubscribe(owner, subscription.vault);
-    const state = this.#state(subscription.vault);
+    const vault = subscription.vault.toLowerCase();
+    const state = this.#state(vault);
+    const previous = state.subscriptions.get(owner);
+    // Every reconcile subscribes again: an unchanged subscription costs nothing.
+    if (previous && sameSubscription(previous, subscription)) return;
+    this.#forget(owner);
     state.subscriptions.set(owner, subscription);
-    this.#schedule(subscription.vault, state);
+    this.#vaultOf.set(owner, vault);
+    for (const name of subscription.names) countName(state.names, name.toLowerCase(), 1);
+    this.#schedule(vault, state);
   }
 
-  /** Forgets `owner` (in `vault`, or everywhere). */
-  unsubscribe(owner: string, exceptVault?: string): void {
-    for (const [vault, state] of this.#vaults) {
-      if (vault === exceptVault?.toLowerCase() || !state.subscriptions.delete(owner)) continue;
-      this.#schedule(vault, state);
-    }
+  /** Forgets `owner`. */
+  unsubscribe(owner: string): void {
+    const vault = this.#forget(owner);
+    if (vault !== undefined) this.#schedule(vault, this.#vaults.get(vault)!);
+  }
+
+  /** Removes `owner`'s subscription without rescheduling; returns the vault it was in. */
+  #forget(owner: string): string | undefined {
+    const vault = this.#vaultOf.get(owner);
+    if (vault === undefined) return undefined;
+    this.#vaultOf.delete(owner);
+    const state = this.#vaults.get(vault)!;
+    const subscription = state.subscriptions.get(owner)!;
+    state.subscriptions.delete(owner);
+    for (const name of subscription.names) countName(state.names, name.toLowerCase(), -1);
+    return vault;
   }
 
   /** The owners (ExternalSecret keys) that read `name` from `vault`. */
   owners(vault: string, name: string): string[] {
     const state = this.#vaults.get(vault.toLowerCase());
-    if (!state) return [];
+    if (!state?.names.has(name.toLowerCase())) return [];
     const wanted = name.toLowerCase();
     return [...state.subscriptions]
       .filter(([, subscription]) =>
@@ -133,6 +153,7 @@ export class VaultPolls {
   clear(): void {
     for (const state of this.#vaults.values()) state.timer?.cancel();
     this.#vaults.clear();
+    this.#vaultOf.clear();
   }
 
   stop(): void {
@@ -156,6 +177,7 @@ export class VaultPolls {
         subscriptions: new Map(),
         listDeniedUntilMs: 0,
         polling: false,
+        names: new Map(),
         declaredPush: this.pushDeclared(key),
       };
       this.#vaults.set(key, state);
@@ -165,12 +187,10 @@ export class VaultPolls {
 
   #modeOf(state: VaultState): VaultMode {
     if (state.listDeniedUntilMs > this.#options.clock.now() || state.subscriptions.size === 0) return 'read';
-    const names = new Set<string>();
-    for (const subscription of state.subscriptions.values())
-      for (const name of subscription.names) names.add(name.toLowerCase());
-    const pages = Math.max(1, Math.ceil((state.listedCount ?? names.size) / LIST_PAGE_SIZE));
+    const referenced = state.names.size;
+    const pages = Math.max(1, Math.ceil((state.listedCount ?? referenced) / LIST_PAGE_SIZE));
     const pushing = state.declaredPush || state.lastEventMs !== undefined;
-    return pages < names.size || (pushing && pages <= names.size) ? 'list' : 'read';
+    return pages < referenced || (pushing && pages <= referenced) ? 'list' : 'read';
   }
 
   #periodMs(vault: string, state: VaultState): number {
@@ -224,4 +244,19 @@ export class VaultPolls {
       this.#schedule(vault, state);
     }
   }
+}
+
+function sameSubscription(a: Subscription, b: Subscription): boolean {
+  return (
+    a.provider === b.provider &&
+    a.intervalMs === b.intervalMs &&
+    a.names.length === b.names.length &&
+    a.names.every((name, i) => name === b.names[i])
+  );
+}
+
+function countName(counts: Map<string, number>, name: string, delta: number): void {
+  const count = (counts.get(name) ?? 0) + delta;
+  if (count > 0) counts.set(name, count);
+  else counts.delete(name);
 }

@@ -33,6 +33,12 @@ export interface InformerOptions<T> {
   silentWatchTimeoutMs?: number;
   /** Told about list/watch failures (retried anyway) and handler exceptions (swallowed). */
   onError?: (error: unknown) => void;
+  /**
+   * Applied to every listed or watched object before it is cached and handed to handlers, e.g.
+   * to drop fields nobody reads (client-go's `SetTransform`). Must keep metadata name,
+   * namespace and resourceVersion.
+   */
+  transform?: (object: T) => T;
 }
 
 const FIRST_RETRY_DELAY_MS = 1000;
@@ -70,6 +76,7 @@ export class WatchErrorEvent extends Error {
 export class Informer<T> {
   readonly name: string;
   readonly #source: ListWatchSource<T>;
+  readonly #transform: (object: T) => T;
   readonly #clock: Clock;
   readonly #cache: ObjectCache<T>;
   readonly #resyncMs: number | undefined;
@@ -93,6 +100,7 @@ export class Informer<T> {
   constructor(options: InformerOptions<T>) {
     this.name = options.name;
     this.#source = options.source;
+    this.#transform = options.transform ?? ((object) => object);
     this.#clock = options.clock ?? systemClock;
     this.#cache = new ObjectCache(options.keyOf ?? namespacedKey);
     this.#resyncMs = options.resyncMs;
@@ -190,7 +198,7 @@ export class Informer<T> {
     const seen = new Set<string>();
     for (const item of items) {
       seen.add(this.#cache.keyOf(item));
-      this.#store(item);
+      this.#store(this.#transform(item));
     }
     for (const key of this.#cache.keys()) {
       if (seen.has(key)) continue;
@@ -301,9 +309,9 @@ export class Informer<T> {
     const version = resourceVersionOf(object);
     if (version !== '') this.#resourceVersion = version;
     if (type === 'BOOKMARK') return;
-    if (type !== 'DELETED') return this.#store(object);
+    if (type !== 'DELETED') return this.#store(this.#transform(object));
     const old = this.#cache.remove(this.#cache.keyOf(object));
-    if (old !== undefined) this.#emit(this.#deleteHandlers, object);
+    if (old !== undefined) this.#emit(this.#deleteHandlers, this.#transform(object));
   }
 
   /**

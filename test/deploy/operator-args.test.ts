@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseOperatorConfig } from '../../src/config/index.ts';
 import { renderCommittedChart } from './chart-render.ts';
@@ -9,7 +10,7 @@ import { renderCommittedChart } from './chart-render.ts';
 
 interface Container {
   args: string[];
-  env: Array<{ name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>;
+  env: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>;
 }
 
 async function containerOf(values: object): Promise<Container> {
@@ -26,7 +27,8 @@ function podEnvironment(container: Container): Record<string, string> {
     'metadata.name': 'kvsync-7d9f-abcde',
   };
   const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '10.0.0.1' };
-  for (const variable of container.env) env[variable.name] = fields[variable.valueFrom!.fieldRef!.fieldPath]!;
+  for (const variable of container.env)
+    env[variable.name] = variable.value ?? fields[variable.valueFrom!.fieldRef!.fieldPath]!;
   return env;
 }
 
@@ -86,5 +88,22 @@ describe('the Deployment runs kvsync run', () => {
         mounts.some((path) => arg.split('=')[1]!.startsWith(`${path}/`)),
         arg,
       ).toBe(true);
+  });
+
+  it("sizes the heap from the container's limit with NODE_OPTIONS that this Node accepts", async () => {
+    const container = await containerOf({});
+    const nodeOptions = container.env.find((variable) => variable.name === 'NODE_OPTIONS')?.value;
+    expect(nodeOptions).toBe('--max-old-space-size-percentage=50 --max-semi-space-size=16');
+    const limitMb = Number(
+      execFileSync(
+        process.execPath,
+        ['-e', "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit / 1048576))"],
+        { env: { ...process.env, NODE_OPTIONS: nodeOptions } },
+      ),
+    );
+    expect(limitMb).toBeGreaterThan(0);
+    expect((await containerOf({ nodeOptions: '' })).env.map((variable) => variable.name)).not.toContain(
+      'NODE_OPTIONS',
+    );
   });
 });

@@ -96,9 +96,7 @@ export class ExternalSecretReconciler {
       secrets: deps.secrets,
       onWritten: (namespace, result) => deps.metrics.secretWritten(namespace, result),
     });
-    deps.externalSecrets.onDelete((es) =>
-      this.#esWrites.forget(`${es.metadata.namespace}/${es.metadata.name}`),
-    );
+    this.#esWrites.follow(deps.externalSecrets);
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {

@@ -14,6 +14,17 @@ import {
 } from './target.ts';
 
 /**
+ * The index of the managed-Secret cache that `deleteFormer` reads: `namespace/<created-by
+ * label>`. Without it every sync would scan every managed Secret of the cluster.
+ */
+const CREATED_BY_INDEX = 'created-by';
+
+function createdByIndexer(secret: SecretObject): string[] {
+  const value = secret.metadata.labels?.[LABEL_CREATED_BY];
+  return value ? [`${secret.metadata.namespace}/${value}`] : [];
+}
+
+/**
  * Reads and writes the target Secrets of ExternalSecrets: reads prefer this process's own last
  * write over an informer that has not caught up; writes go out only when something changed,
  * with ESO's field manager; deletes touch only Secrets the ExternalSecret controls.
@@ -63,9 +74,8 @@ export class TargetWriter {
   constructor(deps: TargetWriterDeps) {
     this.#deps = deps;
     this.#written = new LatestWrites(() => deps.clock.now());
-    deps.secrets.onDelete((secret) =>
-      this.#written.forget(`${secret.metadata.namespace}/${secret.metadata.name}`),
-    );
+    deps.secrets.addIndex(CREATED_BY_INDEX, createdByIndexer);
+    this.#written.follow(deps.secrets);
   }
 
   /** The target Secret now: the cache (or our newer write), else a GET for an unmanaged one. */
@@ -140,13 +150,9 @@ export class TargetWriter {
   async deleteFormer(es: ExternalSecret): Promise<string[]> {
     const createdBy = createdByLabelValue(es.metadata.namespace!, es.metadata.name!);
     const former = this.#deps.secrets
-      .list()
+      .byIndex(CREATED_BY_INDEX, `${es.metadata.namespace}/${createdBy}`)
       .filter(
-        (secret) =>
-          secret.metadata.namespace === es.metadata.namespace &&
-          secret.metadata.name !== targetName(es) &&
-          secret.metadata.labels?.[LABEL_CREATED_BY] === createdBy &&
-          controllerOf(secret)?.uid === es.metadata.uid,
+        (secret) => secret.metadata.name !== targetName(es) && controllerOf(secret)?.uid === es.metadata.uid,
       );
     const deleted: string[] = [];
     for (const secret of former) if (await this.delete(es, secret)) deleted.push(secret.metadata.name);

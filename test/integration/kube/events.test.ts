@@ -126,6 +126,32 @@ describe('EventRecorder against the API emulator', () => {
     expect(recorder.dropped()).toBe(16);
   });
 
+  it('writes at most 8 at a time, keeps 1,000 waiting, and drops (and counts) what does not fit', async () => {
+    let running = 0;
+    let most = 0;
+    const counting: KubeClient = Object.create(kube) as KubeClient;
+    counting.create = async (object, options) => {
+      running += 1;
+      most = Math.max(most, running);
+      try {
+        return await kube.create(object, options);
+      } finally {
+        running -= 1;
+      }
+    };
+    const recorder = createEventRecorder(counting, { component: 'kvsync', clock: new FakeClock() });
+    const burst = Array.from({ length: 1_100 }, () => externalSecret());
+    for (const involved of burst) recorder.record(involved, 'Normal', 'Updated', 'synced');
+    expect(recorder.dropped()).toBe(92);
+    await recorder.flush();
+    expect(most).toBe(8);
+    expect(await eventsFor(burst[1_007]!)).toHaveLength(1);
+    expect(await eventsFor(burst[1_008]!)).toHaveLength(0);
+    recorder.record(burst[1_099]!, 'Normal', 'Updated', 'synced');
+    await recorder.flush();
+    expect(await eventsFor(burst[1_099]!)).toHaveLength(1);
+  });
+
   it('puts Events of cluster-scoped objects in default', async () => {
     const recorder = newRecorder(new FakeClock());
     const store = {
