@@ -81,7 +81,15 @@ export async function patchWorkload(
     namespace: ref.namespace,
     name: ref.name,
   };
-  return ctx.kube.mergePatch<WorkloadObject>(target, patch, { fieldManager: ctx.settings.fieldManager });
+  const written = await ctx.kube.mergePatch<WorkloadObject>(target, patch, {
+    fieldManager: ctx.settings.fieldManager,
+  });
+  // Until the cache moves past the version this patch replaced, it shows the workload as it was
+  // (a patch that changed nothing keeps the version: nothing to wait for then).
+  const replaced = workload.metadata.resourceVersion;
+  if (replaced && written.metadata.resourceVersion !== replaced)
+    ctx.replacedVersions.set(workloadKey(ref), replaced);
+  return written;
 }
 
 export interface StatusChange {
