@@ -1,10 +1,11 @@
 import type { Clock } from '../runtime/index.ts';
 
 /**
- * A request budget per vault, shared by every worker: a token bucket refilled continuously
- * (default 2,000 requests per 10 s, half of Azure's published 4,000 for secret GETs) and a
- * pause that a 429 imposes on the whole vault for as long as Azure asked. Callers `acquire`
- * before each request; waiting is FIFO per vault, on the injected clock.
+ * A request budget per vault, shared by every worker: at most N requests in any window (default
+ * 2,000 per 10 s, half of Azure's published 4,000 for secret GETs), counted over a sliding
+ * window as Azure counts, and a pause that a 429 imposes on the whole vault for as long as Azure
+ * asked. A token bucket would not do: a full bucket plus its refill lets up to 2N through in one
+ * window. Callers `acquire` before each request; waiting is FIFO per vault, on the injected clock.
  */
 
 export interface VaultBudgetOptions {
@@ -30,8 +31,10 @@ export interface VaultBudgetState {
 }
 
 interface Bucket {
-  tokens: number;
-  refilledAtMs: number;
+  /** When each of the last N requests was let through, as a ring; -Infinity for none yet. */
+  grants: Float64Array;
+  /** The slot of the oldest of those N: the one the next grant replaces. */
+  oldest: number;
   pausedUntilMs: number;
   throttledTotal: number;
   queue: Array<{ resolve: () => void; reject: (reason: unknown) => void; signal?: AbortSignal }>;
@@ -41,23 +44,22 @@ interface Bucket {
 export class VaultBudget {
   readonly #clock: Clock;
   readonly #capacity: number;
-  readonly #refillPerMs: number;
+  readonly #windowMs: number;
   readonly #defaultPauseMs: number;
   readonly #buckets = new Map<string, Bucket>();
 
   constructor(options: VaultBudgetOptions) {
     this.#clock = options.clock;
     this.#capacity = options.requestsPerWindow ?? 2000;
-    this.#refillPerMs = this.#capacity / (options.windowMs ?? 10_000);
+    this.#windowMs = options.windowMs ?? 10_000;
     this.#defaultPauseMs = options.defaultPauseMs ?? 5_000;
   }
 
   /** Resolves when a request to `vault` may go out; rejects with the signal's reason on abort. */
   acquire(vault: string, signal?: AbortSignal): Promise<void> {
     const bucket = this.#bucket(vault);
-    this.#refill(bucket);
-    if (bucket.queue.length === 0 && bucket.pausedUntilMs <= this.#clock.now() && bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.queue.length === 0 && this.#waitMs(bucket) === 0) {
+      this.#grant(bucket);
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
@@ -82,11 +84,13 @@ export class VaultBudget {
 
   state(vault: string): VaultBudgetState {
     const bucket = this.#bucket(vault);
-    this.#refill(bucket);
-    const paused = bucket.pausedUntilMs > this.#clock.now();
+    const now = this.#clock.now();
+    const paused = bucket.pausedUntilMs > now;
+    let recent = 0;
+    for (const grantedMs of bucket.grants) if (grantedMs > now - this.#windowMs) recent += 1;
     return {
       vault,
-      available: Math.floor(bucket.tokens),
+      available: this.#capacity - recent,
       waiting: bucket.queue.length,
       ...(paused ? { pausedUntilMs: bucket.pausedUntilMs } : {}),
       throttledTotal: bucket.throttledTotal,
@@ -102,8 +106,8 @@ export class VaultBudget {
     let bucket = this.#buckets.get(vault);
     if (!bucket) {
       bucket = {
-        tokens: this.#capacity,
-        refilledAtMs: this.#clock.now(),
+        grants: new Float64Array(this.#capacity).fill(-Infinity),
+        oldest: 0,
         pausedUntilMs: 0,
         throttledTotal: 0,
         queue: [],
@@ -114,10 +118,16 @@ export class VaultBudget {
     return bucket;
   }
 
-  #refill(bucket: Bucket): void {
+  /** How long until a request may go: the pause, or until the oldest of the last N leaves the window. */
+  #waitMs(bucket: Bucket): number {
     const now = this.#clock.now();
-    bucket.tokens = Math.min(this.#capacity, bucket.tokens + (now - bucket.refilledAtMs) * this.#refillPerMs);
-    bucket.refilledAtMs = now;
+    const freeAtMs = Math.max(bucket.pausedUntilMs, bucket.grants[bucket.oldest]! + this.#windowMs);
+    return Math.max(0, freeAtMs - now);
+  }
+
+  #grant(bucket: Bucket): void {
+    bucket.grants[bucket.oldest] = this.#clock.now();
+    bucket.oldest = (bucket.oldest + 1) % this.#capacity;
   }
 
   #dropAborted(bucket: Bucket): void {
@@ -128,25 +138,18 @@ export class VaultBudget {
     });
   }
 
-  /** Hands out tokens to waiters in order, sleeping on the clock while paused or empty. */
+  /** Lets waiters through in order, sleeping on the clock while paused or empty. */
   async #drain(bucket: Bucket): Promise<void> {
     if (bucket.draining) return;
     bucket.draining = true;
     try {
       while (bucket.queue.length > 0) {
-        this.#refill(bucket);
-        const now = this.#clock.now();
-        const waitMs =
-          bucket.pausedUntilMs > now
-            ? bucket.pausedUntilMs - now
-            : bucket.tokens >= 1
-              ? 0
-              : Math.ceil((1 - bucket.tokens) / this.#refillPerMs);
+        const waitMs = this.#waitMs(bucket);
         if (waitMs > 0) {
           await this.#clock.sleep(waitMs);
           continue;
         }
-        bucket.tokens -= 1;
+        this.#grant(bucket);
         bucket.queue.shift()!.resolve();
       }
     } finally {
