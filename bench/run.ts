@@ -4,15 +4,19 @@ import { eventGridLatency } from './eventgrid-latency.ts';
 import { seedApiCalls } from './seed-api-calls.ts';
 import { scale10k } from './scale-10k.ts';
 import { throttledVault } from './throttled-vault.ts';
+import { sharding50k } from './sharding-50k.ts';
 
 /**
  * `npm run bench [-- NAME…]`: runs the benchmarks (all, or those named) one after another and
  * prints one JSON object per line: `{"bench": "<name>", …figures…}`.
  */
 
+/** A figure, or a group of them (one per run or per replica, as `sharding-50k` reports). */
+export type Figure = number | string | boolean | readonly Figure[] | { readonly [name: string]: Figure };
+
 export interface Benchmark {
   name: string;
-  run(): Promise<Record<string, number | string | boolean>>;
+  run(): Promise<Record<string, Figure>>;
 }
 
 const benchmarks: Benchmark[] = [
@@ -22,6 +26,7 @@ const benchmarks: Benchmark[] = [
   seedApiCalls,
   scale10k,
   throttledVault,
+  sharding50k,
 ];
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

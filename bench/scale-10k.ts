@@ -1,10 +1,20 @@
 import { performance } from 'node:perf_hooks';
 import type { Benchmark } from './run.ts';
-import { createObjects, externalSecret, namespace, startKubeEmulator, store } from './support/kube.ts';
-import { countCalls, seedSecrets, startKeyVaultEmulator } from './support/keyvault.ts';
+import {
+  createFleetExternalSecrets,
+  createFleetScaffolding,
+  fleetExternalSecret,
+  fleetNamespaceName,
+  fleetValueOf,
+  fleetVaults,
+  FleetProgress,
+  seedFleet,
+  type FleetLayout,
+} from './support/fleet.ts';
+import { createObjects, startKubeEmulator } from './support/kube.ts';
+import { countCalls, startKeyVaultEmulator } from './support/keyvault.ts';
 import { logTail, startOperatorAsProcess } from './support/operator.ts';
 import { withScope } from './support/scope.ts';
-import { SecretWatch } from './support/secret-watch.ts';
 import { ProcessMonitor, round, sampleProcess } from './support/stats.ts';
 
 /**
@@ -17,8 +27,7 @@ import { ProcessMonitor, round, sampleProcess } from './support/stats.ts';
  */
 
 const EXTERNAL_SECRETS = 10_000;
-const NAMESPACES = 1_000;
-const VAULTS = 50;
+const LAYOUT: FleetLayout = { externalSecrets: EXTERNAL_SECRETS, namespaces: 1_000, vaults: 50 };
 const ALL_SYNCED_TIMEOUT_MS = 240_000;
 const NEW_SYNC_TIMEOUT_MS = 30_000;
 /**
@@ -28,56 +37,18 @@ const NEW_SYNC_TIMEOUT_MS = 30_000;
  */
 export const CONTAINER_NODE_OPTIONS = '--max-old-space-size=160 --max-semi-space-size=16';
 
-const vaultName = (v: number) => `scale-${String(v).padStart(2, '0')}`;
-const namespaceName = (n: number) => `team-${String(n).padStart(4, '0')}`;
-const secretName = (k: number) => `app-${k}`;
-const valueOf = (k: number) => `value-of-app-${k}`;
-const vaultOf = (k: number) => k % VAULTS;
-
-function externalSecretFor(k: number, name = secretName(k)) {
-  return externalSecret({
-    namespace: namespaceName(k % NAMESPACES),
-    name,
-    storeKind: 'ClusterSecretStore',
-    storeName: vaultName(vaultOf(k)),
-    remoteKey: secretName(k),
-    refreshInterval: '1h',
-  });
-}
-
 export const scale10k: Benchmark = {
   name: 'scale-10k',
   run: () =>
     withScope(async (scope) => {
       const dir = scope.tempDir('scale');
-      const vaults = Array.from({ length: VAULTS }, (_, v) => vaultName(v));
       const [kube, keyVault] = await Promise.all([
         startKubeEmulator(scope, dir),
-        startKeyVaultEmulator(scope, vaults),
+        startKeyVaultEmulator(scope, fleetVaults(LAYOUT)),
       ]);
-      await seedSecrets(
-        keyVault,
-        Array.from(
-          { length: EXTERNAL_SECRETS },
-          (_, k) => [vaultName(vaultOf(k)), secretName(k), valueOf(k)] as const,
-        ),
-        32,
-      );
-      await createObjects(kube.bulk, [
-        ...Array.from({ length: NAMESPACES }, (_, n) => namespace(namespaceName(n))),
-        ...vaults.map((vault) => store('ClusterSecretStore', vault, vault)),
-      ]);
-      const expected = new Map<string, string>();
-      for (let k = 0; k < EXTERNAL_SECRETS; k++)
-        expected.set(`${namespaceName(k % NAMESPACES)}/${secretName(k)}`, valueOf(k));
-      const synced = new Set<string>();
-      let lastSyncedMs = 0;
-      const watch = await SecretWatch.start(scope, kube.client);
-      watch.onSeen((key, value) => {
-        if (value === undefined || expected.get(key) !== value || synced.has(key)) return;
-        synced.add(key);
-        lastSyncedMs = performance.now();
-      });
+      await seedFleet(keyVault, LAYOUT);
+      await createFleetScaffolding(kube, LAYOUT);
+      const progress = await FleetProgress.start(scope, kube.client, LAYOUT);
 
       const nodeOptions = process.env.KVSYNC_BENCH_OPERATOR_NODE_OPTIONS ?? CONTAINER_NODE_OPTIONS;
       const operator = await startOperatorAsProcess(scope, {
@@ -96,16 +67,12 @@ export const scale10k: Benchmark = {
       await keyVault.admin.resetCounters();
 
       const startMs = performance.now();
-      await createObjects(
-        kube.bulk,
-        Array.from({ length: EXTERNAL_SECRETS }, (_, k) => externalSecretFor(k)),
-      );
+      await createFleetExternalSecrets(kube, LAYOUT);
       const createdMs = performance.now();
-      while (synced.size < EXTERNAL_SECRETS && performance.now() - startMs < ALL_SYNCED_TIMEOUT_MS)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await progress.waitForAll(startMs, ALL_SYNCED_TIMEOUT_MS);
       monitor.sample();
-      const syncedInTime = synced.size;
-      const allSynced = syncedInTime === EXTERNAL_SECRETS;
+      const syncedInTime = progress.synced;
+      const allSynced = progress.allSynced;
       const cpuAtSync = monitor.cpuSeconds;
       const benchCpu = process.cpuUsage(cpuBefore.bench);
       const cpu = {
@@ -120,20 +87,20 @@ export const scale10k: Benchmark = {
 
       // One more, while the 10,000 are managed: it reads an existing secret into a new Secret.
       const newStartMs = performance.now();
-      const seen = watch
-        .expect(`${namespaceName(0)}/newcomer`, valueOf(0), NEW_SYNC_TIMEOUT_MS)
+      const seen = progress.watch
+        .expect(`${fleetNamespaceName(0)}/newcomer`, fleetValueOf(0), NEW_SYNC_TIMEOUT_MS)
         .catch(() => undefined);
-      await createObjects(kube.bulk, [externalSecretFor(0, 'newcomer')]);
+      await createObjects(kube.bulk, [fleetExternalSecret(LAYOUT, 0, 'newcomer')]);
       const newSeenMs = await seen;
       monitor.sample();
 
       return {
         external_secrets: EXTERNAL_SECRETS,
-        namespaces: NAMESPACES,
-        vaults: VAULTS,
+        namespaces: LAYOUT.namespaces,
+        vaults: LAYOUT.vaults,
         all_synced: allSynced,
         synced: syncedInTime,
-        all_synced_s: allSynced ? round((lastSyncedMs - startMs) / 1000, 1) : -1,
+        all_synced_s: allSynced ? round((progress.lastSyncedMs - startMs) / 1000, 1) : -1,
         create_s: round((createdMs - startMs) / 1000, 1),
         peak_rss_mb: round(monitor.peakRssBytes / 1024 / 1024),
         operator_node_options: nodeOptions,

@@ -87,6 +87,10 @@ export function serveWatch(
   // Events of one burst of writes leave in one TLS record: cork on the first, uncork after the tick.
   let corked = false;
   const send = (line: string) => {
+    // Once ended (timeoutSeconds, dropWatches) events keep coming until 'close', which waits for a
+    // slow client to read what is buffered; a write after end() is an unhandled error that ends
+    // the server.
+    if (response.writableEnded) return;
     if (!corked) {
       corked = true;
       response.cork();
@@ -127,6 +131,7 @@ export function serveWatch(
   if (sendInitialEvents) response.write(bookmark(target, ctx.api.store.resourceVersion, true));
   if (bookmarks) {
     const tick = () => {
+      if (response.writableEnded) return;
       response.write(bookmark(target, ctx.api.store.resourceVersion, false));
       timers[0] = setTimeout(tick, ctx.watches.bookmarkIntervalMs);
     };
