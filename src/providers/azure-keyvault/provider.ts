@@ -124,11 +124,16 @@ async function listSecretProperties(
       .secrets()
       .listPropertiesOfSecrets(options.abortSignal ? { abortSignal: options.abortSignal } : {})
       .byPage();
-    let pageStartedMs: number | undefined;
-    for await (const page of pages) {
-      if (pageStartedMs !== undefined) recordCall(context, 'GetSecrets', 'success', pageStartedMs);
-      all.push(...page.map(toProperties));
-      pageStartedMs = context.clock.now();
+    // The first page is the call callKeyVault gated and records; each further page is a request
+    // too, and waits for the vault's budget like the first (the pager does not say whether
+    // another page follows, so the last wait may take a token for nothing).
+    for (let page = 0; ; page++) {
+      if (page > 0) await context.gate?.acquire(context.vaultUrl, options.abortSignal);
+      const startedMs = context.clock.now();
+      const next = await pages.next();
+      if (next.done) break;
+      if (page > 0) recordCall(context, 'GetSecrets', 'success', startedMs);
+      all.push(...next.value.map(toProperties));
     }
     return all;
   };

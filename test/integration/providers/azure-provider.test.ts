@@ -277,7 +277,13 @@ describe('getSecretMap (dataFrom.extract)', () => {
 describe('listSecretProperties', () => {
   it('lists every page without values, one GetSecrets call per page', async () => {
     for (let i = 0; i < 26; i++) await secrets.setSecret(`bulk-${String(i).padStart(2, '0')}`, `v${i}`);
-    const { provider, calls } = await connect();
+    const acquired: string[] = [];
+    const gate = {
+      acquire: async (endpoint: string) => void acquired.push(endpoint),
+      pausedForMs: () => 0,
+      throttled: () => {},
+    };
+    const { provider, calls } = await connect({}, { gate });
     const listed = await provider.listSecretProperties!();
     const bulk = listed.filter((item) => item.name.startsWith('bulk-'));
     expect(bulk).toHaveLength(26);
@@ -293,6 +299,8 @@ describe('listSecretProperties', () => {
     expect(calls.filter((call) => call.call === 'GetSecrets' && call.status === 'success')).toHaveLength(
       pages,
     );
+    // Every page waited for the vault's budget, not only the first (and the end-of-list check).
+    expect(acquired).toEqual(Array(pages + 1).fill(vaultUrl));
   });
 });
 
