@@ -58,6 +58,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
     clock,
     requestsPerWindow: config.azure.requestBudgetPer10s,
     windowMs: 10_000,
+    latencyAllowanceMs: 500,
   });
   const providers = createProviderSource(kube, {
     clock,

@@ -81,4 +81,14 @@ describe('VaultBudget', () => {
     await clock.advance(1000);
     expect(next).toEqual([1000]);
   });
+
+  it('counts each grant for the window plus the latency allowance', async () => {
+    const clock = new FakeClock(0);
+    const budget = new VaultBudget({ clock, requestsPerWindow: 2, windowMs: 1000, latencyAllowanceMs: 100 });
+    const grantedAt = acquireMany(budget, clock, 3);
+    await clock.advance(1000);
+    expect(grantedAt).toEqual([0, 0]);
+    await clock.advance(100);
+    expect(grantedAt).toEqual([0, 0, 1100]);
+  });
 });

@@ -16,6 +16,12 @@ export interface VaultBudgetOptions {
   windowMs?: number;
   /** How long to pause after a 429 that said nothing; default 5 s. */
   defaultPauseMs?: number;
+  /**
+   * How much longer than the window a grant is counted; default 0. Azure counts arrivals, not
+   * grants: requests let through 10 s apart can arrive less than 10 s apart when the first was
+   * slower on the way, so the operator counts each for a little longer than Azure does.
+   */
+  latencyAllowanceMs?: number;
 }
 
 export interface VaultBudgetState {
@@ -51,7 +57,7 @@ export class VaultBudget {
   constructor(options: VaultBudgetOptions) {
     this.#clock = options.clock;
     this.#capacity = options.requestsPerWindow ?? 2000;
-    this.#windowMs = options.windowMs ?? 10_000;
+    this.#windowMs = (options.windowMs ?? 10_000) + (options.latencyAllowanceMs ?? 0);
     this.#defaultPauseMs = options.defaultPauseMs ?? 5_000;
   }
 
