@@ -1,7 +1,5 @@
-import { Agent } from 'node:https';
 import { join } from 'node:path';
-import { ManagedIdentityCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
+import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevKeyVault, type DevKeyVault } from '../../dev/keyvault/dev-emulator.ts';
 import { argoRolloutsCrd } from '../../dev/kube-apiserver/controllers/index.ts';
@@ -21,6 +19,7 @@ import {
   startOperatorAsAccount,
   unusedGrants,
   until,
+  incidentVault,
 } from './rbac-support.ts';
 
 /**
@@ -131,11 +130,7 @@ beforeAll(async () => {
     jwksUrl: `${cluster.url}/openid/v1/jwks`,
     ca: cluster.caPem,
   });
-  process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = vault.imdsEndpoint;
-  secrets = new SecretClient(vault.vaults['our-vault']!, new ManagedIdentityCredential(), {
-    agent: new Agent({ ca: vault.caPem, keepAlive: true }),
-  });
-  await secrets.setSecret('postgresql-password', 'first-password');
+  secrets = await incidentVault(vault);
   await secrets.setSecret('team-token', 'team-value');
   admin = createKubeClient({ kubeconfigPath: cluster.kubeconfig });
   serveMissingKinds(cluster);

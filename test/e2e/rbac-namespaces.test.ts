@@ -1,7 +1,5 @@
-import { Agent } from 'node:https';
 import { join } from 'node:path';
-import { ManagedIdentityCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
+import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startDevKeyVault, type DevKeyVault } from '../../dev/keyvault/dev-emulator.ts';
@@ -19,6 +17,7 @@ import {
   startOperatorAsAccount,
   until,
   within,
+  incidentVault,
 } from './rbac-support.ts';
 
 /**
@@ -119,11 +118,7 @@ beforeAll(async () => {
   cluster = await startKubeApiServer({ port: 0, rbac: true });
   kubectl = kubectlOf(cluster);
   vault = await startDevKeyVault({ vaults: ['our-vault'] });
-  process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = vault.imdsEndpoint;
-  secrets = new SecretClient(vault.vaults['our-vault']!, new ManagedIdentityCredential(), {
-    agent: new Agent({ ca: vault.caPem, keepAlive: true }),
-  });
-  await secrets.setSecret('postgresql-password', 'first-password');
+  secrets = await incidentVault(vault);
   admin = createKubeClient({ kubeconfigPath: cluster.kubeconfig });
   serveMissingKinds(cluster);
   await kubectl(['apply', '--server-side', '-k', join(ROOT, 'deploy/kustomize/crds')]);

@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ManagedIdentityCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
 import type { AuthorizationRecord, KubeApiServer } from '../../dev/kube-apiserver/index.ts';
 import type { DevKeyVault } from '../../dev/keyvault/dev-emulator.ts';
 import { parseOperatorConfig } from '../../src/config/index.ts';
@@ -90,6 +93,19 @@ export async function within<T>(what: string, timeoutMs: number, promise: Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The SDK's client of the emulator's `our-vault`, with the managed identity the operator's pod
+ * would have, after writing the incident's first password.
+ */
+export async function incidentVault(vault: DevKeyVault): Promise<SecretClient> {
+  process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = vault.imdsEndpoint;
+  const secrets = new SecretClient(vault.vaults['our-vault']!, new ManagedIdentityCredential(), {
+    agent: new Agent({ ca: vault.caPem, keepAlive: true }),
+  });
+  await secrets.setSecret('postgresql-password', 'first-password');
+  return secrets;
 }
 
 /** Runs the operator in-process as its ServiceAccount, against the two emulators. */

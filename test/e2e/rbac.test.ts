@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { ManagedIdentityCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
+import { join } from 'node:path';
+import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevKeyVault, type DevKeyVault } from '../../dev/keyvault/dev-emulator.ts';
 import { startKubeApiServer, type KubeApiServer } from '../../dev/kube-apiserver/index.ts';
-import { parseOperatorConfig } from '../../src/config/index.ts';
 import { createKubeClient, type KubeClient } from '../../src/kube/index.ts';
-import { startKvsync, type Kvsync } from '../../src/main.ts';
+import type { Kvsync } from '../../src/main.ts';
 import { serveMissingKinds } from '../deploy/emulator-kinds.ts';
+import { incidentVault, kubectlOf, ROOT as root, startOperatorAsAccount, until } from './rbac-support.ts';
 
 /**
  * Least privilege, proven: the Kubernetes API emulator enforces RBAC, `deploy/` is applied as an
@@ -22,8 +18,6 @@ import { serveMissingKinds } from '../deploy/emulator-kinds.ts';
  * the log shows none.
  */
 
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
 let cluster: KubeApiServer;
 let vault: DevKeyVault;
 let admin: KubeClient;
@@ -32,31 +26,14 @@ let secrets: SecretClient;
 let dir: string;
 const logLines: string[] = [];
 
-async function kubectl(args: string[], input?: string): Promise<string> {
-  const child = run('kubectl', ['--kubeconfig', cluster.kubeconfig, ...args], { maxBuffer: 16 << 20 });
-  if (input !== undefined) child.child.stdin!.end(input);
-  return (await child).stdout;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let kubectl: ReturnType<typeof kubectlOf>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kvsync-rbac-'));
   cluster = await startKubeApiServer({ port: 0, rbac: true });
+  kubectl = kubectlOf(cluster);
   vault = await startDevKeyVault({ vaults: ['our-vault'] });
-  process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = vault.imdsEndpoint;
-  secrets = new SecretClient(vault.vaults['our-vault']!, new ManagedIdentityCredential(), {
-    agent: new Agent({ ca: vault.caPem, keepAlive: true }),
-  });
-  await secrets.setSecret('postgresql-password', 'first-password');
+  secrets = await incidentVault(vault);
   admin = createKubeClient({ kubeconfigPath: cluster.kubeconfig });
   // The emulator lacks a few kinds the base uses (Service, PodDisruptionBudget): serve them.
   serveMissingKinds(cluster);
@@ -69,32 +46,12 @@ beforeAll(async () => {
     join(root, 'deploy/kustomize/components/reloader/rbac.yaml'),
   ]);
   await cluster.cluster.idle();
-  const kubeconfig = await cluster.kubeconfigFor('kvsync-system', 'kvsync');
-  const config = parseOperatorConfig(
-    [
-      '--kubeconfig',
-      kubeconfig,
-      '--http-addr',
-      '127.0.0.1:0',
-      '--dashboard-addr',
-      '',
-      '--leader-election-namespace',
-      'kvsync-system',
-      '--leader-election-id',
-      'kvsync-controller',
-      '--reloader',
-      '--reloader-settle-period',
-      '1s',
-      '--azure-ca-file',
-      vault.caFile,
-      '--azure-authority-host',
-      vault.authorityHost,
-      '--azure-vault-endpoint',
-      `127.0.0.1:${new URL(vault.hostUrl).port}`,
-    ],
-    {},
+  operator = await startOperatorAsAccount(
+    cluster,
+    vault,
+    ['--leader-election-id', 'kvsync-controller', '--reloader', '--reloader-settle-period', '1s'],
+    (line) => logLines.push(line),
   );
-  operator = await startKvsync(config, { writeLog: (line) => logLines.push(line) });
 }, 120_000);
 
 afterAll(async () => {
