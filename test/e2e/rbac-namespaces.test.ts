@@ -18,6 +18,7 @@ import {
   until,
   within,
   incidentVault,
+  rotateAndAwaitRestart,
 } from './rbac-support.ts';
 
 /**
@@ -184,22 +185,10 @@ describe('namespaced mode with two watched namespaces', () => {
     await synced('team-b', 'shared-credentials');
 
     // The reloader watches team-a through its Role there: a rotation restarts the Deployment.
-    await secrets.setSecret('postgresql-password', 'second-password');
-    await kubectl([
-      'annotate',
-      'es',
-      'credentials',
-      '-n',
-      'team-a',
-      `force-sync=${Date.now()}`,
-      '--overwrite',
-    ]);
-    await until('the restart of team-a/web', async () => {
-      const deployment = await admin.get<{
-        spec: { template: { metadata?: { annotations?: Record<string, string> } } };
-      }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-a', name: 'web' });
-      const annotations = Object.keys(deployment?.spec.template.metadata?.annotations ?? {});
-      return annotations.some((key) => key.startsWith('kvsync.io/')) ? true : undefined;
+    await rotateAndAwaitRestart(kubectl, admin, secrets, {
+      namespace: 'team-a',
+      es: 'credentials',
+      deployment: 'web',
     });
 
     // team-c: no status, no Secret, and not one request there from the operator.

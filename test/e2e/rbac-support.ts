@@ -108,6 +108,36 @@ export async function incidentVault(vault: DevKeyVault): Promise<SecretClient> {
   return secrets;
 }
 
+/**
+ * Rotates the incident's password in the vault, forces the sync of ExternalSecret `es` with
+ * kubectl, and waits until the reloader has restarted Deployment `deployment` (a kvsync
+ * annotation on its pod template). Both live in `namespace`.
+ */
+export async function rotateAndAwaitRestart(
+  kubectl: ReturnType<typeof kubectlOf>,
+  admin: KubeClient,
+  secrets: SecretClient,
+  target: { namespace: string; es: string; deployment: string },
+): Promise<void> {
+  await secrets.setSecret('postgresql-password', 'second-password');
+  await kubectl([
+    'annotate',
+    'es',
+    target.es,
+    '-n',
+    target.namespace,
+    `force-sync=${Date.now()}`,
+    '--overwrite',
+  ]);
+  await until(`the restart of ${target.namespace}/${target.deployment}`, async () => {
+    const deployment = await admin.get<{
+      spec: { template: { metadata?: { annotations?: Record<string, string> } } };
+    }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: target.namespace, name: target.deployment });
+    const annotations = Object.keys(deployment?.spec.template.metadata?.annotations ?? {});
+    return annotations.some((key) => key.startsWith('kvsync.io/')) ? true : undefined;
+  });
+}
+
 /** Runs the operator in-process as its ServiceAccount, against the two emulators. */
 export async function startOperatorAsAccount(
   cluster: KubeApiServer,

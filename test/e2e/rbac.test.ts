@@ -8,7 +8,14 @@ import { startKubeApiServer, type KubeApiServer } from '../../dev/kube-apiserver
 import { createKubeClient, type KubeClient } from '../../src/kube/index.ts';
 import type { Kvsync } from '../../src/main.ts';
 import { serveMissingKinds } from '../deploy/emulator-kinds.ts';
-import { incidentVault, kubectlOf, ROOT as root, startOperatorAsAccount, until } from './rbac-support.ts';
+import {
+  incidentVault,
+  kubectlOf,
+  ROOT as root,
+  rotateAndAwaitRestart,
+  startOperatorAsAccount,
+  until,
+} from './rbac-support.ts';
 
 /**
  * Least privilege, proven: the Kubernetes API emulator enforces RBAC, `deploy/` is applied as an
@@ -85,30 +92,10 @@ describe('the operator under the RBAC of deploy/', () => {
     expect(await kubectl(['get', 'events', '-n', 'default', '-o', 'name'])).toMatch(/event/);
 
     // A rotation forced through the annotation reaches the Secret, and the reloader restarts `app`.
-    await secrets.setSecret('postgresql-password', 'second-password');
-    await kubectl([
-      'annotate',
-      'es',
-      'database-credentials',
-      '-n',
-      'default',
-      `force-sync=${Date.now()}`,
-      '--overwrite',
-    ]);
-    await until('the restart of app', async () => {
-      const deployment = await admin.get<{
-        spec: { template: { metadata?: { annotations?: Record<string, string> } } };
-      }>({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        namespace: 'default',
-        name: 'app',
-      });
-      return Object.keys(deployment?.spec.template.metadata?.annotations ?? {}).some((key) =>
-        key.startsWith('kvsync.io/'),
-      )
-        ? true
-        : undefined;
+    await rotateAndAwaitRestart(kubectl, admin, secrets, {
+      namespace: 'default',
+      es: 'database-credentials',
+      deployment: 'app',
     });
     const forbidden = logLines.filter((line) => /forbidden|403/i.test(line));
     expect(forbidden).toEqual([]);
