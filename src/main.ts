@@ -3,7 +3,7 @@ import type { OperatorConfig } from './config/index.ts';
 import { operatorMetrics } from './controllers/metrics-adapter.ts';
 import { startOperator, type Operator, type SingletonWork } from './controllers/operator.ts';
 import { createProviderSource } from './controllers/provider-source.ts';
-import { createEventGridRoutes, type VaultObjectEvent } from './events/index.ts';
+import { createEventGridRoutes, createRelay, type VaultObjectEvent } from './events/index.ts';
 import { fileSecret, kubeSecret, refreshingSecret, type RefreshingSecret } from './events/webhook-secret.ts';
 import { createEventRecorder, createKubeClient, type EventRecorder, type KubeClient } from './kube/index.ts';
 import { VaultBudget } from './refresh/budget.ts';
@@ -11,7 +11,7 @@ import { createExternalSecretStatusHooks, startReloader, type Reloader } from '.
 import { serveOperatorApi, type ReloaderLike } from './server/operator-api/index.ts';
 import { createLogger, createMetrics, type Logger, type Metrics } from './observability/index.ts';
 import { systemClock, type Clock } from './runtime/index.ts';
-import { startHttpServer, type HttpServer } from './server/index.ts';
+import { startHttpServer, urlHost, type HttpServer } from './server/index.ts';
 
 /**
  * The composition root: configuration in, a running operator out. Everything is built here
@@ -141,6 +141,7 @@ export async function startKvsync(config: OperatorConfig, runtime: KvsyncRuntime
               leaseDurationMs: le.leaseDurationMs,
               renewDeadlineMs: le.renewDeadlineMs,
               retryPeriodMs: le.retryPeriodMs,
+              url: le.advertiseAddress ? `http://${urlHost(le.advertiseAddress)}:${http.port}` : http.url,
             },
             shards: le.shards,
           }
@@ -274,6 +275,16 @@ async function startWebhook(
       countHandshake: (schema) => metrics.eventGridHandshakesTotal.inc({ schema }),
       setLastEventTime: (vault, atMs) => metrics.eventGridLastEventSeconds.set({ vault }, atMs / 1000),
     },
+    ...(config.leaderElection.enabled
+      ? {
+          relay: createRelay({
+            identity: config.leaderElection.identity,
+            peers: () => operator.peers(),
+            logger,
+            count: (outcome) => metrics.eventGridRelayedTotal.inc({ outcome }),
+          }),
+        }
+      : {}),
   });
   for (const route of routes) http.addRoute(route);
   logger.info('Event Grid webhook on', { path: `${http.url}/webhooks/eventgrid` });

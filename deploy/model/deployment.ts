@@ -96,6 +96,8 @@ function container(): NodeMap {
     env: [
       fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
       fieldEnv('POD_NAME', 'metadata.name'),
+      // Announced to the other replicas, which pass Event Grid deliveries on to it.
+      fieldEnv('POD_IP', 'status.podIP'),
       when(truthy('nodeOptions'), { name: 'NODE_OPTIONS', value: value('nodeOptions') }),
     ],
     ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],

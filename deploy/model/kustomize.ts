@@ -100,13 +100,9 @@ function componentFiles(put: Put): void {
     }),
   ]);
 
-  const sharded = renderChartFiles({ shards: SHARDING_EXAMPLE.shards }).get('rbac.yaml') ?? [];
-  const leaseRole = sharded.filter((doc) => kindAndName(doc) === `Role/${NAME}-leader-election`);
-  put('components/sharding/leader-election-role.yaml', leaseRole);
   put('components/sharding/kustomization.yaml', [
     kustomization('Component', {
       patches: [
-        { path: 'leader-election-role.yaml' },
         deploymentJsonPatch([
           { op: 'replace', path: '/spec/replicas', value: SHARDING_EXAMPLE.replicas },
           { op: 'add', path: ARGS_END, value: `--shards=${SHARDING_EXAMPLE.shards}` },

@@ -5,7 +5,6 @@ import {
   and,
   concat,
   each,
-  greaterThan,
   not,
   truthy,
   when,
@@ -149,20 +148,17 @@ function namespacedRules(suffix: string, rules: readonly Rule[], enabled?: Cond)
 
 const asNode = (rules: readonly Rule[]): Node => rules as unknown as Node;
 
-/** The leader-election Role: its Lease; with shards, also the member Leases it lists, patches and deletes. */
+/**
+ * The leader-election Role: the leader (or shard) Leases it gets, creates and updates, and the
+ * membership Leases in which replicas say where they are (listed, heart-beaten by patch,
+ * deleted on a clean stop): a replica passes Event Grid deliveries on to its peers.
+ */
 function leaseRules(): Node {
   return [
     {
       apiGroups: ['coordination.k8s.io'],
       resources: ['leases'],
-      verbs: [
-        'get',
-        'create',
-        'update',
-        when(greaterThan('shards', 1), 'list'),
-        when(greaterThan('shards', 1), 'patch'),
-        when(greaterThan('shards', 1), 'delete'),
-      ],
+      verbs: ['get', 'create', 'update', 'list', 'patch', 'delete'],
     },
   ];
 }

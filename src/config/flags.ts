@@ -229,6 +229,16 @@ export const FLAGS = [
     description: "this replica's holder identity in the Lease",
   },
   {
+    name: 'advertise-address',
+    kind: 'string',
+    valueName: 'HOST',
+    fallbackEnv: ['POD_IP'],
+    defaultText: 'env POD_IP, else the --http-addr host unless it is all interfaces',
+    section: 'Leader election',
+    description:
+      "where the other replicas reach this one's HTTP server (port of --http-addr), to pass Event Grid deliveries on",
+  },
+  {
     name: 'shards',
     kind: 'string',
     valueName: 'N',

@@ -2,6 +2,7 @@
  * The configuration of `kvsync run`, parsed once at the edge. Everything below `src/main.ts`
  * receives this frozen object and never reads argv or the environment itself.
  */
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { KvsyncError } from '../errors.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../observability/logger.ts';
@@ -53,6 +54,8 @@ export interface LeaderElectionConfig {
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
   readonly identity: string;
+  /** Host (IP or name) the other replicas reach this one at; undefined: the HTTP server's own URL. */
+  readonly advertiseAddress: string | undefined;
 }
 
 export interface HttpConfig {
@@ -200,6 +203,9 @@ function leaderElectionConfig(flags: FlagReader, host: HostFacts): LeaderElectio
   if (!DNS_LABEL.test(namespace)) flags.fail('leader-election-namespace', 'is not a valid namespace name');
   const identity = flags.optionalString('identity') ?? `${host.hostname}-${host.pid}`;
   if (identity.trim() === '') flags.fail('identity', 'must not be empty');
+  const advertiseAddress = nonEmpty(flags, 'advertise-address');
+  if (advertiseAddress !== undefined && !isHost(advertiseAddress))
+    flags.fail('advertise-address', `'${advertiseAddress}' is not an IP address or a host name`);
   return {
     enabled: flags.boolean('leader-elect'),
     namespace,
@@ -208,6 +214,7 @@ function leaderElectionConfig(flags: FlagReader, host: HostFacts): LeaderElectio
     renewDeadlineMs,
     retryPeriodMs,
     identity,
+    advertiseAddress,
     shards: flags.integer('shards', { min: 1, max: 1024 }),
   };
 }
@@ -290,6 +297,7 @@ function hostPort(
 function nonEmpty(
   flags: FlagReader,
   name:
+    | 'advertise-address'
     | 'dashboard-token-file'
     | 'azure-authority-host'
     | 'azure-ca-file'
@@ -299,6 +307,12 @@ function nonEmpty(
 ): string | undefined {
   const text = flags.optionalString(name);
   return text === undefined || text === '' ? undefined : text;
+}
+
+/** An IPv4 or IPv6 address, or a DNS name. */
+function isHost(text: string): boolean {
+  if (isIP(text) !== 0) return true;
+  return text.length <= 253 && text.split('.').every((label) => DNS_LABEL.test(label.toLowerCase()));
 }
 
 function isHttpUrl(text: string): boolean {

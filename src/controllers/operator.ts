@@ -89,6 +89,8 @@ export interface Operator {
   isLeader(): boolean;
   /** What this replica owns: everything, the leader Lease, or some shards. */
   ownership(): ReturnType<Ownership['describe']>;
+  /** The other live replicas and where they are reached (none without leader election). */
+  peers: Ownership['peers'];
   /** Enqueues an ExternalSecret (`namespace/name`) for reconcile now. */
   enqueue(key: string): void;
   /**
@@ -314,6 +316,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     ready: () => Object.values(informers).every((informer) => informer.hasSynced()),
     isLeader: () => ownership.describe().active,
     ownership: () => ownership.describe(),
+    peers: () => ownership.peers(),
     enqueue: enqueueEs,
     externalSecrets: informers.externalSecrets,
     ...(changes ? { changes } : {}),

@@ -31,7 +31,15 @@ export interface Ownership {
   scopeOf(key: string): Scope;
   /** For probes, metrics and the CLI. */
   describe(): { mode: 'single' | 'leader' | 'shards'; active: boolean; shards?: number[] };
+  /** The other live replicas that said where they are reached (none without leader election). */
+  peers(): Promise<Peer[]>;
   stop(): Promise<void>;
+}
+
+/** Another replica, and the base URL of its HTTP server. */
+export interface Peer {
+  identity: string;
+  url: string;
 }
 
 export interface LeaseSettings {
@@ -41,7 +49,12 @@ export interface LeaseSettings {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+  /** This replica's HTTP server as its peers reach it; announced in its membership Lease. */
+  url?: string;
 }
+
+/** Where membership Leases carry a replica's URL. */
+export const ANNOTATION_MEMBER_URL = 'kvsync.io/url';
 
 /** Leader election off: this replica owns everything. */
 export function soleOwnership(): Ownership {
@@ -50,6 +63,7 @@ export function soleOwnership(): Ownership {
     owns: () => true,
     scopeOf: () => 'all',
     describe: () => ({ mode: 'single', active: true }),
+    peers: async () => [],
     stop: async () => {},
   };
 }
@@ -60,10 +74,12 @@ export function leaderOwnership(
   lease: LeaseSettings,
   clock: Clock,
   log: { info(m: string, f?: object): void; warn(m: string, f?: object): void },
+  membership: MembershipStore = kubeMembership(kube, lease.namespace, lease.name, lease.url),
 ): Ownership {
   let leading = false;
   const stop = new AbortController();
   let done: Promise<void> = Promise.resolve();
+  let announced: Promise<void> = Promise.resolve();
   return {
     start(hooks) {
       const elector = new LeaderElector({
@@ -93,19 +109,57 @@ export function leaderOwnership(
           await clock.sleep(lease.retryPeriodMs, stop.signal).catch(() => undefined);
         }
       })();
+      announced = announce(membership, lease, clock, stop.signal, log);
     },
     owns: () => leading,
     scopeOf: () => 'all',
     describe: () => ({ mode: 'leader', active: leading }),
+    peers: () => livePeers(membership, lease, clock),
     async stop() {
       stop.abort();
-      await done;
+      await Promise.all([done, announced]);
     },
   };
 }
 
+/**
+ * Keeps this replica's membership Lease fresh (a third of a lease duration apart) until
+ * `signal` aborts, then deletes it. Under a leader the members only tell each other where they
+ * are; with shards the coordinator heartbeats instead, as often as it campaigns.
+ */
+async function announce(
+  membership: MembershipStore,
+  lease: LeaseSettings,
+  clock: Clock,
+  signal: AbortSignal,
+  log: { warn(m: string, f?: object): void },
+): Promise<void> {
+  while (!signal.aborted) {
+    await membership
+      .heartbeat(lease.identity, clock.now())
+      .catch((error: unknown) => log.warn('membership heartbeat failed', { error }));
+    await clock.sleep(lease.leaseDurationMs / 3, signal).catch(() => undefined);
+  }
+  await membership.leave(lease.identity).catch(() => undefined);
+}
+
+/** Members other than this one, heartbeating within a lease duration, that announced a URL. */
+async function livePeers(membership: MembershipStore, lease: LeaseSettings, clock: Clock): Promise<Peer[]> {
+  const nowMs = clock.now();
+  return (await membership.members()).flatMap((member) =>
+    member.identity !== lease.identity && member.url && nowMs - member.renewedAtMs < lease.leaseDurationMs
+      ? [{ identity: member.identity, url: member.url }]
+      : [],
+  );
+}
+
 /** Membership through one Lease per replica (`<name>-member-<identity>`), labelled for listing. */
-export function kubeMembership(kube: KubeClient, namespace: string, leaseName: string): MembershipStore {
+export function kubeMembership(
+  kube: KubeClient,
+  namespace: string,
+  leaseName: string,
+  url?: string,
+): MembershipStore {
   const label = `kvsync.io/member-of=${leaseName}`;
   const nameOf = (identity: string) =>
     `${leaseName}-member-${identity.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 253);
@@ -118,8 +172,12 @@ export function kubeMembership(kube: KubeClient, namespace: string, leaseName: s
   return {
     async heartbeat(identity, nowMs) {
       const renewTime = new Date(nowMs).toISOString().replace('Z', '000Z');
+      const annotations = url ? { [ANNOTATION_MEMBER_URL]: url } : undefined;
       const updated = await kube
-        .mergePatch(ref(identity), { spec: { holderIdentity: identity, renewTime } })
+        .mergePatch(ref(identity), {
+          ...(annotations ? { metadata: { annotations } } : {}),
+          spec: { holderIdentity: identity, renewTime },
+        })
         .catch((error: { reason?: string }) => {
           if (error.reason !== 'NotFound') throw error;
           return undefined;
@@ -128,12 +186,20 @@ export function kubeMembership(kube: KubeClient, namespace: string, leaseName: s
       await kube.create({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
-        metadata: { name: nameOf(identity), namespace, labels: { 'kvsync.io/member-of': leaseName } },
+        metadata: {
+          name: nameOf(identity),
+          namespace,
+          labels: { 'kvsync.io/member-of': leaseName },
+          ...(annotations ? { annotations } : {}),
+        },
         spec: { holderIdentity: identity, renewTime },
       });
     },
     async members(): Promise<MemberRecord[]> {
-      const leases = await kube.list<{ spec?: { holderIdentity?: string; renewTime?: string } }>({
+      const leases = await kube.list<{
+        metadata?: { annotations?: Record<string, string> };
+        spec?: { holderIdentity?: string; renewTime?: string };
+      }>({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         namespace,
@@ -141,7 +207,15 @@ export function kubeMembership(kube: KubeClient, namespace: string, leaseName: s
       });
       return leases.flatMap((lease) =>
         lease.spec?.holderIdentity && lease.spec.renewTime
-          ? [{ identity: lease.spec.holderIdentity, renewedAtMs: Date.parse(lease.spec.renewTime) }]
+          ? [
+              {
+                identity: lease.spec.holderIdentity,
+                renewedAtMs: Date.parse(lease.spec.renewTime),
+                ...(lease.metadata?.annotations?.[ANNOTATION_MEMBER_URL]
+                  ? { url: lease.metadata.annotations[ANNOTATION_MEMBER_URL] }
+                  : {}),
+              },
+            ]
           : [],
       );
     },
@@ -158,7 +232,7 @@ export function shardOwnership(
   shards: number,
   clock: Clock,
   log: { warn(m: string, f?: object): void },
-  membership: MembershipStore = kubeMembership(kube, lease.namespace, lease.name),
+  membership: MembershipStore = kubeMembership(kube, lease.namespace, lease.name, lease.url),
 ): Ownership {
   let coordinator: ShardCoordinator | undefined;
   return {
@@ -185,6 +259,7 @@ export function shardOwnership(
       active: (coordinator?.owned().length ?? 0) > 0,
       shards: coordinator?.owned() ?? [],
     }),
+    peers: () => livePeers(membership, lease, clock),
     stop: async () => coordinator?.stop(),
   };
 }

@@ -15,6 +15,7 @@ export {
   type VaultObjectType,
 } from './event-types.ts';
 export { tenantIssuers } from './entra-token.ts';
+export { createRelay, RELAYED_BY_HEADER, type Delivery, type RelayOptions } from './relay.ts';
 export type {
   EntraAuthentication,
   EventGridReceiverMetrics,

@@ -4,6 +4,7 @@ import { createLogger } from '../observability/logger.ts';
 import { FakeClock } from '../runtime/clock.ts';
 import { startHttpServer, type HttpServer } from '../server/index.ts';
 import { EVENT_GRID_WEBHOOK_PATH } from './event-types.ts';
+import { createRelay } from './relay.ts';
 import { createEventGridRoutes } from './routes.ts';
 import {
   cloudEvent,
@@ -377,5 +378,77 @@ describe('configuration', () => {
     ]);
     expect(logLines).toHaveLength(1);
     expect(JSON.parse(logLines[0]!)).toMatchObject({ level: 'warn', component: 'eventgrid-webhook' });
+  });
+});
+
+describe('relaying a delivery to the other replicas', () => {
+  /** Two receivers that relay to each other; `relayed` resolves at each relay's outcome. */
+  async function pair() {
+    const outcomes: string[] = [];
+    let wake: () => void = () => {};
+    const counted = () => new Promise<void>((resolve) => (wake = resolve));
+    const urls: Record<'a' | 'b', string> = { a: '', b: '' };
+    const logger = createLogger({ level: 'info', format: 'json', write: () => {} });
+    const relayTo = (identity: 'a' | 'b', peer: 'a' | 'b') =>
+      createRelay({
+        identity,
+        peers: async () => {
+          outcomes.push(`${identity}:listed peers`);
+          return [{ identity: peer, url: urls[peer] }];
+        },
+        logger,
+        count: (outcome) => {
+          outcomes.push(`${identity}:${outcome}`);
+          wake();
+        },
+      });
+    const a = await start(undefined, { relay: relayTo('a', 'b') });
+    const b = await start(undefined, { relay: relayTo('b', 'a') });
+    urls.a = new URL(a.url).origin;
+    urls.b = new URL(b.url).origin;
+    return { a, b, outcomes, counted };
+  }
+
+  it('posts it to each peer with its credentials; the peer dispatches it and does not relay it back', async () => {
+    const { a, b, outcomes, counted } = await pair();
+    const relayed = counted();
+    const response = await a.post([eventGridEvent({ id: 'relayed-1', name: 'db-password' })]);
+    expect(response.status).toBe(200);
+    await relayed;
+    expect(outcomes).toEqual(['a:listed peers', 'a:sent']);
+    expect(a.callbacks.calls.map((call) => call.event.objectName)).toEqual(['db-password']);
+    expect(b.callbacks.calls.map((call) => call.event.objectName)).toEqual(['db-password']);
+    expect(b.metrics.rejected.size).toBe(0);
+  });
+
+  it('does not relay a handshake', async () => {
+    const { a, b, outcomes } = await pair();
+    const response = await a.post([validationEvent('CODE-1')], {
+      headers: { 'aeg-event-type': 'SubscriptionValidation' },
+    });
+    expect(response.status).toBe(200);
+    // A relay would have been started before the answer was written.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcomes).toEqual([]);
+    expect(b.callbacks.calls).toEqual([]);
+  });
+
+  it('counts an unreachable peer as failed and logs no URL (its query holds the secret)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', format: 'json', write: (line) => lines.push(line) });
+    let failed: () => void = () => {};
+    const outcome = new Promise<string>((resolve) => (failed = () => resolve('failed')));
+    const harness = await start(undefined, {
+      relay: createRelay({
+        identity: 'a',
+        peers: async () => [{ identity: 'gone', url: 'http://127.0.0.1:9' }],
+        logger,
+        count: (result) => result === 'failed' && failed(),
+      }),
+    });
+    expect((await harness.post([eventGridEvent()])).status).toBe(200);
+    expect(await outcome).toBe('failed');
+    expect(lines.join('\n')).toContain('"peer":"gone"');
+    expect(lines.join('\n')).not.toContain(SECRET);
   });
 });

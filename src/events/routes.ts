@@ -20,6 +20,7 @@ import { createDispatcher, type DecodedEvent, type DispatchSummary } from './dis
 import { parseDelivery, type EventEnvelope } from './envelope.ts';
 import { EVENT_GRID_WEBHOOK_PATH, SUBSCRIPTION_VALIDATION_EVENT_TYPE } from './event-types.ts';
 import { toVaultObjectEvent } from './key-vault-event.ts';
+import { wasRelayed } from './relay.ts';
 import type { EventGridReceiverOptions } from './types.ts';
 
 function send(
@@ -130,6 +131,8 @@ function postRoute(options: EventGridReceiverOptions, logger: Logger): Route {
       }
       const summary: DispatchSummary = dispatch(read.events);
       send(response, summary.failed > 0 ? 500 : 200, summary);
+      if (options.relay && read.events.length > 0 && !wasRelayed(request.headers))
+        options.relay({ url: request.url, headers: request.headers, body: request.body });
     },
   };
 }

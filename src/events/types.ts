@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../observability/logger.ts';
 import type { VaultObjectType } from './event-types.ts';
+import type { Delivery } from './relay.ts';
 
 /**
  * One Key Vault object event, decoded. Carries names and versions only: Key Vault events hold
@@ -118,4 +119,9 @@ export interface EventGridReceiverOptions {
   clock?: { now(): number };
   /** Event ids remembered to skip redeliveries; default 10,000. */
   recentEventIds?: number;
+  /**
+   * Passes each delivery with events on to the other replicas (`createRelay`), after it has been
+   * answered; not called for a delivery another replica relayed.
+   */
+  relay?: (delivery: Delivery) => void;
 }

@@ -31,6 +31,7 @@ export interface Instruments {
   readonly eventGridEventsTotal: Counter<'type' | 'outcome'>;
   readonly eventGridRejectedTotal: Counter<'reason'>;
   readonly eventGridHandshakesTotal: Counter<'schema'>;
+  readonly eventGridRelayedTotal: Counter<'outcome'>;
   readonly eventGridLastEventSeconds: Gauge<'vault'>;
   readonly keyVaultThrottledTotal: Counter<'vault'>;
   readonly keyVaultPausedSeconds: Gauge<'vault'>;
@@ -151,6 +152,11 @@ export function createInstruments(registry: Registry): Instruments {
       METRIC.eventGridHandshakesTotal,
       'Event Grid validation handshakes answered',
       ['schema'],
+    ),
+    eventGridRelayedTotal: counter(
+      METRIC.eventGridRelayedTotal,
+      'Event Grid deliveries passed on to another replica, by outcome (sent, failed)',
+      ['outcome'],
     ),
     eventGridLastEventSeconds: gauge(
       METRIC.eventGridLastEventSeconds,

@@ -28,6 +28,7 @@ export const METRIC = {
   eventGridEventsTotal: 'kvsync_eventgrid_events_total',
   eventGridRejectedTotal: 'kvsync_eventgrid_requests_rejected_total',
   eventGridHandshakesTotal: 'kvsync_eventgrid_handshakes_total',
+  eventGridRelayedTotal: 'kvsync_eventgrid_relayed_total',
   eventGridLastEventSeconds: 'kvsync_eventgrid_last_event_timestamp_seconds',
   keyVaultThrottledTotal: 'kvsync_keyvault_throttled_total',
   keyVaultPausedSeconds: 'kvsync_keyvault_paused_seconds',

@@ -87,6 +87,7 @@ describe('createMetrics', () => {
       [METRIC.eventGridEventsTotal]: 'counter',
       [METRIC.eventGridRejectedTotal]: 'counter',
       [METRIC.eventGridHandshakesTotal]: 'counter',
+      [METRIC.eventGridRelayedTotal]: 'counter',
       [METRIC.eventGridLastEventSeconds]: 'gauge',
       [METRIC.keyVaultThrottledTotal]: 'counter',
       [METRIC.keyVaultPausedSeconds]: 'gauge',

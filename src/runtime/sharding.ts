@@ -17,6 +17,8 @@ export interface MemberRecord {
   identity: string;
   /** Last heartbeat, epoch ms. */
   renewedAtMs: number;
+  /** Where the member's HTTP server is reached by its peers, when it said. */
+  url?: string;
 }
 
 /** Where replicas announce themselves (Leases named per member in Kubernetes). */

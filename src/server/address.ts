@@ -25,3 +25,10 @@ export function parseHostPort(address: string): HostPort {
   const host = match[1] ?? match[2];
   return { host: host === '' ? undefined : host, port };
 }
+
+/** A host as a URL writes it: IPv6 in brackets; an all-interfaces host becomes loopback. */
+export function urlHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

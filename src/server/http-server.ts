@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { KvsyncError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import { parseHostPort } from './address.ts';
+import { parseHostPort, urlHost } from './address.ts';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.ts';
 import { probeRoutes, type HealthChecks, type MetricsRenderer } from './probes.ts';
 import { sendJson } from './responses.ts';
@@ -122,12 +122,6 @@ function listen(server: Server, address: string, host: string | undefined, port:
       resolve();
     });
   });
-}
-
-function urlHost(host: string | undefined): string {
-  if (host === undefined || host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 function closeServer(server: Server, graceMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 /** HTTP: /metrics, /healthz, /readyz, and the routes others register (webhook, dashboard API). */
-export { parseHostPort, type HostPort } from './address.ts';
+export { parseHostPort, urlHost, type HostPort } from './address.ts';
 export { DEFAULT_MAX_BODY_BYTES } from './body.ts';
 export { startHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
 export {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -270,4 +270,80 @@ describe('three replicas with --shards 4', () => {
     expect([...writes].filter(([name, times]) => name.startsWith('target-') && times !== 1)).toEqual([]);
     secrets.stop();
   }, 180_000);
+});
+
+describe('Event Grid on two replicas', () => {
+  it('passes a delivery that reached the follower on to the leader, which syncs at once', async () => {
+    const namespace = 'pushed';
+    const secretFile = join(dir, 'eventgrid-secret');
+    writeFileSync(secretFile, 'relay-test-shared-secret', { mode: 0o600 });
+    await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    await kube.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'azure', namespace },
+      spec: {
+        provider: { azurekv: { authType: 'ManagedIdentity', vaultUrl: 'https://our-vault.vault.azure.net' } },
+      },
+    });
+    await secretClient.setSecret('relayed', 'first');
+    // Without the relay only a listing an hour away would find the new version.
+    const flags = [
+      '--leader-election-id',
+      'kvsync-push',
+      '--namespace',
+      namespace,
+      '--event-grid-secret-file',
+      secretFile,
+      '--push-fallback-interval',
+      '1h',
+    ];
+    await startReplica('push-a', flags);
+    const holder = async () =>
+      (
+        await kube.get<{ spec: { holderIdentity?: string } }>({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          namespace: 'default',
+          name: 'kvsync-push',
+        })
+      )?.spec.holderIdentity;
+    await until('push-a to lead', async () => (await holder()) === 'push-a' || undefined);
+    const follower = await startReplica('push-b', flags);
+    const followerUrl = (JSON.parse(follower.firstLine) as { http: string }).http;
+    await kube.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'relayed', namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { name: 'azure', kind: 'SecretStore' },
+        target: { name: 'relayed' },
+        data: [{ secretKey: 'value', remoteRef: { key: 'relayed' } }],
+      },
+    });
+    const valueOf = async () => {
+      const secret = await kube.get<{ data?: { value?: string } }>({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace,
+        name: 'relayed',
+      });
+      return secret?.data?.value && Buffer.from(secret.data.value, 'base64').toString();
+    };
+    await until('the first value', async () => (await valueOf()) === 'first' || undefined);
+
+    await vault.controls.subscribe({
+      name: 'to-the-follower',
+      vault: 'our-vault',
+      endpointUrl: `${followerUrl}/webhooks/eventgrid`,
+      schema: 'EventGridSchema',
+      secret: { in: 'header', name: 'x-kvsync-secret', value: 'relay-test-shared-secret' },
+    });
+    await secretClient.setSecret('relayed', 'second');
+    await until('the pushed value', async () => (await valueOf()) === 'second' || undefined, 15_000);
+    expect(await holder()).toBe('push-a');
+    const metrics = await (await fetch(`${followerUrl}/metrics`)).text();
+    expect(metrics).toMatch(/kvsync_eventgrid_relayed_total\{outcome="sent"\} 1\b/);
+  }, 60_000);
 });
