@@ -61,11 +61,28 @@ export function withoutManagedFields<T extends { metadata?: object & { managedFi
   return { ...object, metadata };
 }
 
+/**
+ * The ExternalSecret a managed Secret belongs to, by its controller reference (`namespace/name`);
+ * undefined for a Secret no ExternalSecret controls (a Merge or Orphan target).
+ */
+export function controllingExternalSecret(secret: SecretObject): string | undefined {
+  const owner = secret.metadata.ownerReferences?.find((reference) => reference.controller);
+  return owner?.kind === 'ExternalSecret' ? `${secret.metadata.namespace}/${owner.name}` : undefined;
+}
+
+/**
+ * Which ExternalSecrets (by key) a replica caches, with the Secrets they control: all of them,
+ * or, on a sharded replica, those of the shards it holds, so that each replica's memory is its
+ * share. Secrets no ExternalSecret controls are always kept (few: Merge and Orphan targets).
+ */
+export type CacheScope = (externalSecretKey: string) => boolean;
+
 export function createInformers(
   kube: KubeClient,
   clock: Clock,
   namespaces: readonly string[],
   onError?: (error: unknown) => void,
+  cached?: CacheScope,
 ) {
   // Namespaced kinds per watched namespace (Roles there allow no cluster-wide list); none: all.
   const informer = <T>(
@@ -73,17 +90,26 @@ export function createInformers(
     kind: string,
     apiVersion: string,
     inNamespaces: readonly string[],
-    extra = {},
-  ) =>
-    new Informer<T>({
+    extra: { labelSelector?: string; keep?: (object: T) => boolean } = {},
+  ) => {
+    const { keep, ...selectors } = extra;
+    return new Informer<T>({
       name,
       clock,
-      source: listWatchInNamespaces<T>(kube, { apiVersion, kind, ...extra }, inNamespaces),
+      source: listWatchInNamespaces<T>(kube, { apiVersion, kind, ...selectors }, inNamespaces),
       transform: (object) => withoutManagedFields(object as { metadata?: { managedFields?: unknown } }) as T,
+      ...(keep ? { keep } : {}),
       ...(onError ? { onError } : {}),
     });
+  };
   return {
-    externalSecrets: informer<ExternalSecret>('externalsecrets', 'ExternalSecret', ES_API, namespaces),
+    externalSecrets: informer<ExternalSecret>(
+      'externalsecrets',
+      'ExternalSecret',
+      ES_API,
+      namespaces,
+      cached ? { keep: (es) => cached(keyOf(es)) } : {},
+    ),
     secretStores: informer<SecretStore>('secretstores', 'SecretStore', ES_API, namespaces),
     clusterSecretStores: informer<ClusterSecretStore>(
       'clustersecretstores',
@@ -93,6 +119,14 @@ export function createInformers(
     ),
     secrets: informer<SecretObject>('secrets', 'Secret', 'v1', namespaces, {
       labelSelector: `${LABEL_MANAGED}=true`,
+      ...(cached
+        ? {
+            keep: (secret: SecretObject) => {
+              const owner = controllingExternalSecret(secret);
+              return owner === undefined || cached(owner);
+            },
+          }
+        : {}),
     }),
   };
 }

@@ -121,10 +121,23 @@ export interface Operator {
 /** Starts informers and (when leading) controllers; resolves once the caches have synced. */
 export async function startOperator(deps: OperatorDeps): Promise<Operator> {
   const { settings, clock, kube, metrics, logger } = deps;
+  const ownership = createOwnership(kube, settings, clock, logger);
+  // A sharded replica caches only the shards it holds (added on acquiring, dropped after
+  // releasing), and reconciles a newly held shard once its caches hold it. Under one leader
+  // every replica caches everything, so that a follower takes over at once.
+  const sharded = ownership.describe().mode === 'shards';
+  const cachedScopes = new Set<Scope>();
+  const readyScopes = new Set<Scope>();
   // A refused list (RBAC) or a failing handler would otherwise be silent: the cache retries.
-  const informers = createInformers(kube, clock, settings.namespaces, (error) =>
-    logger.warn('cache: list, watch or handler failed; retrying', { error }),
+  const informers = createInformers(
+    kube,
+    clock,
+    settings.namespaces,
+    (error) => logger.warn('cache: list, watch or handler failed; retrying', { error }),
+    sharded ? (key) => cachedScopes.has(ownership.scopeOf(key)) : undefined,
   );
+  const refilterCaches = () =>
+    Promise.all([informers.externalSecrets.refilter(), informers.secrets.refilter()]);
   informers.externalSecrets.addIndex('target', (es) => [targetKey(es)]);
   informers.externalSecrets.addIndex('store', (es) => [storeRefKey(es)]);
   const resolver = new StoreResolver({
@@ -175,8 +188,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     logger,
     refreshJitter: settings.refreshJitter,
   });
-  const ownership = createOwnership(kube, settings, clock, logger);
-  const work = new OwnedWork(ownership);
+  const work = new OwnedWork(ownership, (scope) => !sharded || readyScopes.has(scope));
   const esController = new Controller({
     name: 'externalsecret',
     reconciler: work.guard(esReconciler),
@@ -297,10 +309,17 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     acquired(scope) {
       metrics.leader(ownership.describe().active);
       logger.info('owning', { scope });
-      enqueueScope(scope);
       startSingletons(scope);
+      if (!sharded) return enqueueScope(scope);
+      cachedScopes.add(scope);
+      void refilterCaches().then(() => {
+        if (!cachedScopes.has(scope)) return;
+        readyScopes.add(scope);
+        enqueueScope(scope);
+      });
     },
     async released(scope) {
+      readyScopes.delete(scope);
       await stopSingletons(scope);
       metrics.leader(ownership.describe().active);
       if (scope === 'all') changes?.polls.clear();
@@ -308,6 +327,10 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
         for (const es of informers.externalSecrets.list())
           if (ownership.scopeOf(keyOf(es)) === scope) changes?.polls.unsubscribe(keyOf(es));
       await work.drained(scope);
+      if (sharded) {
+        cachedScopes.delete(scope);
+        void refilterCaches();
+      }
       logger.info('released', { scope });
     },
   });

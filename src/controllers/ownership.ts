@@ -283,11 +283,14 @@ export function createOwnership(
  */
 export class OwnedWork {
   readonly #ownership: Ownership;
+  readonly #ready: (scope: Scope) => boolean;
   readonly #inFlight = new Map<Scope, number>();
   readonly #waiters = new Map<Scope, Array<() => void>>();
 
-  constructor(ownership: Ownership) {
+  /** `ready`: whether the caches hold a newly owned scope yet; its keys wait until they do. */
+  constructor(ownership: Ownership, ready: (scope: Scope) => boolean = () => true) {
     this.#ownership = ownership;
+    this.#ready = ready;
   }
 
   guard(reconciler: Reconciler): Reconciler {
@@ -295,6 +298,7 @@ export class OwnedWork {
       reconcile: async (key) => {
         if (!this.#ownership.owns(key)) return;
         const scope = this.#ownership.scopeOf(key);
+        if (!this.#ready(scope)) return;
         this.#inFlight.set(scope, (this.#inFlight.get(scope) ?? 0) + 1);
         try {
           return await reconciler.reconcile(key);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.ts';
 import { Informer, type InformerOptions } from './informer.ts';
-import type { ListWatchSource, WatchHandle } from './list-watch.ts';
+import type { ListWatchSource, WatchEventType, WatchHandle } from './list-watch.ts';
 import { MemoryListWatchSource } from './memory-source.ts';
 
 interface Item {
@@ -34,6 +34,50 @@ function recorded(source: ListWatchSource<Item>, options: Partial<InformerOption
   started.push(informer);
   return { informer, clock, events, errors };
 }
+
+/** Keeps the objects whose `shard` label is in `shards`, like a sharded replica. */
+const inShards = (shards: Set<string>) => (o: Item) => shards.has(o.metadata.labels?.shard ?? '');
+
+/** Tells, after promises settled, whether `promise` has resolved. */
+function progress(promise: Promise<void>): { resolved: boolean } {
+  const state = { resolved: false };
+  void promise.then(() => (state.resolved = true));
+  return state;
+}
+
+/** A source whose lists wait until the test answers them, and whose one watch the test drives. */
+function heldSource() {
+  const pendingLists: Array<(items: Item[]) => void> = [];
+  let version = 0;
+  const held = {
+    pendingLists,
+    lists: 0,
+    send: (_type: WatchEventType, _object: Item): void => {},
+    /** Answers the oldest pending list with `items`. */
+    answer(...items: Item[]): void {
+      pendingLists.shift()!(items);
+    },
+    source: {
+      list: () => {
+        held.lists += 1;
+        return new Promise((resolve) =>
+          pendingLists.push((items) => resolve({ items, resourceVersion: String(++version) })),
+        );
+      },
+      async watch(_rv, onEvent): Promise<WatchHandle> {
+        held.send = onEvent;
+        let end = () => {};
+        return { done: new Promise((resolve) => (end = resolve)), abort: () => end() };
+      },
+    } satisfies ListWatchSource<Item>,
+  };
+  return held;
+}
+
+const at = (resourceVersion: string, object: Item): Item => ({
+  ...object,
+  metadata: { ...object.metadata, resourceVersion },
+});
 
 const started: Informer<Item>[] = [];
 afterEach(() => {
@@ -282,5 +326,169 @@ describe('Informer', () => {
     await starting;
     expect(other.informer.hasSynced()).toBe(false);
     expect(other.clock.pendingTimers()).toBe(0);
+  });
+
+  it('keep: caches and reports only the objects it accepts, from the list and the watch', async () => {
+    const inner = new MemoryListWatchSource<Item>();
+    const watchedFrom: string[] = [];
+    const source: ListWatchSource<Item> = {
+      list: () => inner.list(),
+      watch: (rv, onEvent, signal) => {
+        watchedFrom.push(rv);
+        return inner.watch(rv, onEvent, signal);
+      },
+    };
+    inner.put(item('a', '1', { shard: '1' }));
+    inner.put(item('b', '1', { shard: '2' }));
+    const { informer, events } = recorded(source, { keep: inShards(new Set(['1'])) });
+    await informer.start();
+    await settle();
+    expect(informer.list().map((o) => o.metadata.name)).toEqual(['a']);
+    inner.put(item('c', '1', { shard: '1' }));
+    inner.put(item('b', '2', { shard: '2' }));
+    inner.remove('ns/b');
+    inner.remove('ns/c');
+    const refused = inner.put(item('d', '1', { shard: '2' }));
+    expect(events).toEqual(['add a=1', 'add c=1', 'delete c=1']);
+    expect(informer.list().map((o) => o.metadata.name)).toEqual(['a']);
+    // A refused object's resourceVersion still counts: the next watch resumes after it.
+    inner.dropWatches();
+    await settle();
+    expect(watchedFrom).toEqual(['2', refused.metadata.resourceVersion]);
+  });
+
+  it('keep: an object that stops being kept leaves the cache without a delete event', async () => {
+    const source = new MemoryListWatchSource<Item>();
+    source.put(item('watched', '1', { shard: '1' }));
+    source.put(item('listed', '1', { shard: '1' }));
+    source.put(item('gone', '1', { shard: '1' }));
+    const { informer, events } = recorded(source, { keep: inShards(new Set(['1'])) });
+    await informer.start();
+    await settle();
+    events.length = 0;
+    source.put(item('watched', '2', { shard: '2' }));
+    expect(informer.get('ns/watched')).toBeUndefined();
+    // Moved while disconnected, then the history no longer reaches back: seen by the relist.
+    source.dropWatches();
+    source.put(item('listed', '2', { shard: '2' }));
+    source.remove('ns/gone');
+    source.compact();
+    await settle();
+    expect(source.lists).toBe(2);
+    expect(informer.list()).toEqual([]);
+    expect(events).toEqual(['delete gone=1']);
+  });
+
+  it('keep: DELETED of a cached object emits delete even when keep refuses its last state', async () => {
+    const held = heldSource();
+    const { informer, events } = recorded(held.source, { keep: inShards(new Set(['1'])) });
+    const starting = informer.start();
+    held.answer(at('1', item('a', '1', { shard: '1' })));
+    await starting;
+    await settle();
+    held.send('DELETED', at('2', item('a', '2', { shard: '2' })));
+    held.send('DELETED', at('3', item('never', '1', { shard: '1' })));
+    expect(events).toEqual(['add a=1', 'delete a=2']);
+  });
+
+  it('refilter() drops what is no longer kept silently, and relists to add what now is', async () => {
+    const source = new MemoryListWatchSource<Item>();
+    source.put(item('a', '1', { shard: '1' }));
+    source.put(item('b', '1', { shard: '2' }));
+    const shards = new Set(['1']);
+    const { informer, events, errors } = recorded(source, { keep: inShards(shards) });
+    await informer.start();
+    await settle();
+    shards.add('2');
+    await informer.refilter();
+    expect(source.lists).toBe(2);
+    expect(events).toEqual(['add a=1', 'add b=1']); // a is unchanged: no event for it
+    await settle();
+    expect(source.openWatches()).toBe(1);
+
+    shards.delete('1');
+    const refiltering = progress(informer.refilter());
+    expect(informer.get('ns/a')).toBeUndefined(); // at once, before the list
+    // Ending the watch again at once is not spaced out like a server's immediate closes.
+    await settle();
+    expect(refiltering.resolved).toBe(true);
+    expect(events).toEqual(['add a=1', 'add b=1']);
+    expect(informer.list().map((o) => o.metadata.name)).toEqual(['b']);
+    // The watch goes on from the new list.
+    expect(source.openWatches()).toBe(1);
+    source.put(item('b', '2', { shard: '2' }));
+    expect(events).toEqual(['add a=1', 'add b=1', 'update b=1->2']);
+    expect(source.lists).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('refilter() during a list asks for one more list; calls before a list starts share it', async () => {
+    const held = heldSource();
+    const shards = new Set(['1']);
+    const { informer, events } = recorded(held.source, { keep: inShards(shards) });
+    const starting = informer.start();
+    held.answer(at('1', item('a', '1', { shard: '1' })));
+    await starting;
+    await settle();
+
+    const first = progress(informer.refilter());
+    const shared = progress(informer.refilter());
+    await settle();
+    expect(held.lists).toBe(2);
+    // The list is under way; this call's change of shards may come too late for it.
+    shards.add('2');
+    const late = progress(informer.refilter());
+    held.answer(at('1', item('a', '1', { shard: '1' })));
+    await settle();
+    expect(first.resolved && shared.resolved).toBe(true);
+    expect(late.resolved).toBe(false);
+    expect(held.lists).toBe(3);
+    held.answer(at('1', item('a', '1', { shard: '1' })), at('2', item('b', '1', { shard: '2' })));
+    await settle();
+    expect(late.resolved).toBe(true);
+    expect(held.lists).toBe(3);
+    expect(events).toEqual(['add a=1', 'add b=1']);
+  });
+
+  it('refilter() retries a failed list as usual and resolves after the next successful one', async () => {
+    const source = new MemoryListWatchSource<Item>();
+    const shards = new Set(['1']);
+    const { informer, clock, events } = recorded(source, { keep: inShards(shards) });
+    await informer.start();
+    await settle();
+    source.put(item('b', '1', { shard: '2' }));
+    source.listFailure = new Error('list refused');
+    shards.add('2');
+    const refiltering = progress(informer.refilter());
+    await settle();
+    expect(source.lists).toBe(2);
+    expect(refiltering.resolved).toBe(false);
+    source.listFailure = undefined;
+    await clock.advance(1000);
+    expect(source.lists).toBe(3);
+    expect(refiltering.resolved).toBe(true);
+    expect(events).toEqual(['add b=1']);
+  });
+
+  it('refilter() before start() resolves once the first list is in, and resolves on stop()', async () => {
+    const held = heldSource();
+    const { informer } = recorded(held.source, { keep: inShards(new Set(['1'])) });
+    const early = progress(informer.refilter());
+    void informer.start();
+    await settle();
+    expect(early.resolved).toBe(false);
+    held.answer(at('1', item('a', '1', { shard: '1' })));
+    await settle();
+    expect(early.resolved).toBe(true);
+    expect(held.lists).toBe(1);
+
+    const pending = progress(informer.refilter());
+    await settle();
+    expect(held.pendingLists).toHaveLength(1);
+    informer.stop();
+    await settle();
+    expect(pending.resolved).toBe(true);
+    await informer.refilter();
+    expect(held.lists).toBe(2);
   });
 });

@@ -39,6 +39,14 @@ export interface InformerOptions<T> {
    * namespace and resourceVersion.
    */
   transform?: (object: T) => T;
+  /**
+   * The informer caches, and tells handlers about, only the objects `keep` accepts (after
+   * `transform`), e.g. a sharded replica keeps only the objects of its shards. An object it
+   * refuses that was cached leaves the cache without a delete event: it was not deleted, it is
+   * just no longer ours. The answer for an object may change only together with a call to
+   * `refilter()`. Default: keep everything.
+   */
+  keep?: (object: T) => boolean;
 }
 
 const FIRST_RETRY_DELAY_MS = 1000;
@@ -51,14 +59,14 @@ function spacingDelayMs(inARow: number): number {
   return inARow < 2 ? 0 : exponentialDelayMs(inARow - 2, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
 }
 
-/** Why a watch ended, when it did not fail. */
-type WatchEnd = 'closed' | 'expired' | 'silent';
+/** Why a watch ended, when it did not fail; `refiltered`: ended by `refilter()`, to relist. */
+type WatchEnd = 'closed' | 'expired' | 'silent' | 'refiltered';
 
 interface WatchSession {
   abort: AbortController;
   sawChange: boolean;
-  expired: boolean;
-  silent: boolean;
+  /** Set by `#endSession`: the first cause wins. */
+  end: WatchEnd;
   failure: unknown;
 }
 
@@ -77,6 +85,7 @@ export class Informer<T> {
   readonly name: string;
   readonly #source: ListWatchSource<T>;
   readonly #transform: (object: T) => T;
+  readonly #keep: (object: T) => boolean;
   readonly #clock: Clock;
   readonly #cache: ObjectCache<T>;
   readonly #resyncMs: number | undefined;
@@ -96,11 +105,18 @@ export class Informer<T> {
   #immediateCloses = 0;
   #expiriesInARow = 0;
   #resyncTimer: Timer | undefined;
+  /** The open watch, which `refilter()` ends. */
+  #session: WatchSession | undefined;
+  /** Numbers the `refilter()` calls, so that a list knows which calls it answers. */
+  #refilterCalls = 0;
+  /** Pending `refilter()` calls (in call order), resolved by the first list that starts after them. */
+  #refilterWaiters: Array<{ call: number; resolve: () => void }> = [];
 
   constructor(options: InformerOptions<T>) {
     this.name = options.name;
     this.#source = options.source;
     this.#transform = options.transform ?? ((object) => object);
+    this.#keep = options.keep ?? (() => true);
     this.#clock = options.clock ?? systemClock;
     this.#cache = new ObjectCache(options.keyOf ?? namespacedKey);
     this.#resyncMs = options.resyncMs;
@@ -127,6 +143,25 @@ export class Informer<T> {
     this.#lifetime.abort(new Error(`informer ${this.name} stopped`));
     this.#resyncTimer?.cancel();
     this.#markSynced();
+    for (const waiter of this.#refilterWaiters.splice(0)) waiter.resolve();
+  }
+
+  /**
+   * Call after `keep`'s answers changed: drops at once (without delete events) every cached
+   * object `keep` now refuses, and relists to add the objects it now accepts. Resolves once a
+   * list that started after this call is in the cache, or when the informer stops. Calls before
+   * the next list starts share it; a list already under way when it is called does not count.
+   */
+  refilter(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    for (const object of this.#cache.list())
+      if (!this.#keep(object)) this.#cache.remove(this.#cache.keyOf(object));
+    this.#refilterCalls += 1;
+    const call = this.#refilterCalls;
+    this.#needsList = true;
+    if (this.#session)
+      this.#endSession(this.#session, 'refiltered', `watch of ${this.name} ended by refilter()`);
+    return new Promise((resolve) => this.#refilterWaiters.push({ call, resolve }));
   }
 
   hasSynced(): boolean {
@@ -174,8 +209,7 @@ export class Informer<T> {
     while (!this.#stopped) {
       try {
         if (this.#needsList) await this.#relist();
-        if (this.#stopped) return;
-        await this.#watchOnce();
+        else await this.#watchOnce();
       } catch (error) {
         if (this.#stopped) return;
         this.#report(error);
@@ -192,13 +226,16 @@ export class Informer<T> {
     await this.#clock.sleep(delayMs, this.#lifetime.signal).catch(() => {});
   }
 
+  /** Lists and diffs against the cache. A `refilter()` call while it lists asks for another list. */
   async #relist(): Promise<void> {
+    const answersCalls = this.#refilterCalls;
+    this.#needsList = false;
     const { items, resourceVersion } = await this.#source.list();
     if (this.#stopped) return;
     const seen = new Set<string>();
     for (const item of items) {
       seen.add(this.#cache.keyOf(item));
-      this.#store(this.#transform(item));
+      this.#offer(this.#transform(item));
     }
     for (const key of this.#cache.keys()) {
       if (seen.has(key)) continue;
@@ -206,8 +243,10 @@ export class Informer<T> {
       this.#emit(this.#deleteHandlers, old);
     }
     this.#resourceVersion = resourceVersion;
-    this.#needsList = false;
     if (!this.#synced) this.#onFirstSync();
+    const waiters = this.#refilterWaiters;
+    this.#refilterWaiters = waiters.filter((waiter) => waiter.call > answersCalls);
+    for (const waiter of waiters) if (waiter.call <= answersCalls) waiter.resolve();
   }
 
   #onFirstSync(): void {
@@ -222,6 +261,12 @@ export class Informer<T> {
       for (const object of this.#cache.list()) this.#emitUpdate(object, object);
       this.#armResync(everyMs);
     });
+  }
+
+  /** Stores a listed or watched object that `keep` accepts; drops one it refuses from the cache, silently. */
+  #offer(object: T): void {
+    if (this.#keep(object)) this.#store(object);
+    else this.#cache.remove(this.#cache.keyOf(object));
   }
 
   /** Puts `object` in the cache and emits add or update; nothing when its resourceVersion is unchanged. */
@@ -240,10 +285,10 @@ export class Informer<T> {
     const session: WatchSession = {
       abort: new AbortController(),
       sawChange: false,
-      expired: false,
-      silent: false,
+      end: 'closed',
       failure: undefined,
     };
+    this.#session = session;
     const endSession = () => session.abort.abort(new Error(`watch of ${this.name} ended`));
     this.#lifetime.signal.addEventListener('abort', endSession, { once: true });
     let silence = this.#armSilence(session);
@@ -265,17 +310,27 @@ export class Informer<T> {
     } finally {
       silence.cancel();
       this.#lifetime.signal.removeEventListener('abort', endSession);
+      this.#session = undefined;
     }
     if (session.failure !== undefined) throw session.failure;
-    const end = session.expired ? 'expired' : session.silent ? 'silent' : 'closed';
-    await this.#afterWatch(end, session, this.#clock.now() - startedMs);
+    await this.#afterWatch(session, this.#clock.now() - startedMs);
   }
 
   #armSilence(session: WatchSession): Timer {
-    return this.#clock.setTimer(this.#silentWatchTimeoutMs, () => {
-      session.silent = true;
-      session.abort.abort(new Error(`watch of ${this.name} was silent for ${this.#silentWatchTimeoutMs} ms`));
-    });
+    return this.#clock.setTimer(this.#silentWatchTimeoutMs, () =>
+      this.#endSession(
+        session,
+        'silent',
+        `watch of ${this.name} was silent for ${this.#silentWatchTimeoutMs} ms`,
+      ),
+    );
+  }
+
+  /** Ends `session` because of `end`, unless it has already ended. */
+  #endSession(session: WatchSession, end: WatchEnd, reason: string): void {
+    if (session.abort.signal.aborted) return;
+    session.end = end;
+    session.abort.abort(new Error(reason));
   }
 
   /** Resolves when the stream ends or `signal` aborts (then the handle is aborted too). */
@@ -299,32 +354,33 @@ export class Informer<T> {
 
   #onWatchEvent(session: WatchSession, type: WatchEventType, object: T): void {
     if (type === 'ERROR') {
-      if (isExpiredEvent(object)) session.expired = true;
-      else session.failure = new WatchErrorEvent(this.name, object);
-      session.abort.abort(new Error(`watch of ${this.name} got an ERROR event`));
-      return;
+      const reason = `watch of ${this.name} got an ERROR event`;
+      if (isExpiredEvent(object)) return this.#endSession(session, 'expired', reason);
+      session.failure = new WatchErrorEvent(this.name, object);
+      return session.abort.abort(new Error(reason));
     }
     session.sawChange = true;
     this.#failures = 0;
     const version = resourceVersionOf(object);
     if (version !== '') this.#resourceVersion = version;
     if (type === 'BOOKMARK') return;
-    if (type !== 'DELETED') return this.#store(this.#transform(object));
+    if (type !== 'DELETED') return this.#offer(this.#transform(object));
     const old = this.#cache.remove(this.#cache.keyOf(object));
     if (old !== undefined) this.#emit(this.#deleteHandlers, this.#transform(object));
   }
 
   /**
-   * After a watch ends: relist on expiry, watch again otherwise. Watches that keep ending at
-   * once without a change (or keep expiring) are spaced out: 1 s doubling to 30 s from the second.
+   * After a watch ends: relist on expiry or refilter, watch again otherwise. Watches that keep
+   * ending at once without a change (or keep expiring) are spaced out: 1 s doubling to 30 s from
+   * the second. A refilter is our own doing, so it is neither spaced out nor counted.
    */
-  async #afterWatch(end: WatchEnd, session: WatchSession, lastedMs: number): Promise<void> {
+  async #afterWatch(session: WatchSession, lastedMs: number): Promise<void> {
     if (session.sawChange) {
       this.#immediateCloses = 0;
       this.#expiriesInARow = 0;
     }
-    if (end === 'silent') return;
-    if (end === 'expired') {
+    if (session.end === 'silent' || session.end === 'refiltered') return;
+    if (session.end === 'expired') {
       this.#needsList = true;
       this.#expiriesInARow += 1;
       return this.#pause(spacingDelayMs(this.#expiriesInARow));

@@ -252,10 +252,25 @@ describe('three replicas with --shards 4', () => {
     await createExternalSecrets(namespace, 0, 60);
     const synced = () => [...writes.keys()].filter((name) => name.startsWith('target-')).length;
     await until('the first 60 Secrets', () => synced() === 60 || undefined, 60_000);
+    // Each replica caches, and its API shows, only the ExternalSecrets of its shards.
+    const ids = ['shard-a', 'shard-b', 'shard-c'];
+    const cached = async (live: readonly string[]) =>
+      Promise.all(
+        live.map(async (id) => {
+          const url = (JSON.parse(replicas[ids.indexOf(id)]!.firstLine) as { http: string }).http;
+          const answer = (await (await fetch(`${url}/api/v1/externalsecrets`)).json()) as {
+            items: unknown[];
+          };
+          return answer.items.length;
+        }),
+      );
+    const split = await cached(ids);
+    expect(split.reduce((a, b) => a + b)).toBe(60);
+    expect(split.every((count) => count > 0 && count < 60)).toBe(true);
 
     // Kill the holder of shard 0; its shards must move to the two survivors.
     const victim = spread[0]!;
-    replicas.find((_, i) => ['shard-a', 'shard-b', 'shard-c'][i] === victim)!.child.kill('SIGKILL');
+    replicas[ids.indexOf(victim)]!.child.kill('SIGKILL');
     const moved = await until(
       'the killed replica’s shards to move',
       async () => {
@@ -267,6 +282,12 @@ describe('three replicas with --shards 4', () => {
     expect(new Set(moved).size).toBe(2);
     await createExternalSecrets(namespace, 60, 100);
     await until('all 100 Secrets', () => synced() === 100 || undefined, 60_000);
+    const survivors = ids.filter((id) => id !== victim);
+    const after = await until('the survivors to cache all 100', async () => {
+      const counts = await cached(survivors);
+      return counts.reduce((a, b) => a + b) === 100 ? counts : undefined;
+    });
+    expect(after.every((count) => count < 100)).toBe(true);
     expect([...writes].filter(([name, times]) => name.startsWith('target-') && times !== 1)).toEqual([]);
     secrets.stop();
   }, 180_000);
