@@ -91,6 +91,11 @@ export interface Operator {
   ownership(): ReturnType<Ownership['describe']>;
   /** The other live replicas and where they are reached (none without leader election). */
   peers: Ownership['peers'];
+  /**
+   * With shards: an ExternalSecret's shard and the replica holding it, for an API asked about an
+   * ExternalSecret this replica does not cache. Undefined without shards.
+   */
+  locate?: NonNullable<Ownership['locate']>;
   /** Enqueues an ExternalSecret (`namespace/name`) for reconcile now. */
   enqueue(key: string): void;
   /**
@@ -340,6 +345,7 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
     isLeader: () => ownership.describe().active,
     ownership: () => ownership.describe(),
     peers: () => ownership.peers(),
+    ...(ownership.locate ? { locate: ownership.locate.bind(ownership) } : {}),
     enqueue: enqueueEs,
     externalSecrets: informers.externalSecrets,
     ...(changes ? { changes } : {}),

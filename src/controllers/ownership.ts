@@ -33,6 +33,8 @@ export interface Ownership {
   describe(): { mode: 'single' | 'leader' | 'shards'; active: boolean; shards?: number[] };
   /** The other live replicas that said where they are reached (none without leader election). */
   peers(): Promise<Peer[]>;
+  /** With shards: the shard of `key` and the replica holding it now (undefined when none does). */
+  locate?(key: string): Promise<{ shard: number; holder: string | undefined }>;
   stop(): Promise<void>;
 }
 
@@ -260,6 +262,16 @@ export function shardOwnership(
       shards: coordinator?.owned() ?? [],
     }),
     peers: () => livePeers(membership, lease, clock),
+    async locate(key) {
+      const shard = shardOf(key, shards);
+      const held = await kube.get<{ spec?: { holderIdentity?: string } }>({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace: lease.namespace,
+        name: `${lease.name}-shard-${shard}`,
+      });
+      return { shard, holder: held?.spec?.holderIdentity || undefined };
+    },
     stop: async () => coordinator?.stop(),
   };
 }

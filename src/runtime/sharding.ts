@@ -175,6 +175,8 @@ export class MemoryMembership implements MembershipStore {
   readonly #members = new Map<string, number>();
   /** Identities whose calls fail, as a partitioned or killed replica's would. */
   readonly unreachable = new Set<string>();
+  /** The URL each identity announces, when set. */
+  readonly urls = new Map<string, string>();
 
   async heartbeat(identity: string, nowMs: number): Promise<void> {
     if (this.unreachable.has(identity)) throw new Error(`${identity} is unreachable`);
@@ -182,7 +184,10 @@ export class MemoryMembership implements MembershipStore {
   }
 
   async members(): Promise<MemberRecord[]> {
-    return [...this.#members].map(([identity, renewedAtMs]) => ({ identity, renewedAtMs }));
+    return [...this.#members].map(([identity, renewedAtMs]) => {
+      const url = this.urls.get(identity);
+      return { identity, renewedAtMs, ...(url ? { url } : {}) };
+    });
   }
 
   async leave(identity: string): Promise<void> {

@@ -254,6 +254,7 @@ describe('three replicas with --shards 4', () => {
     await until('the first 60 Secrets', () => synced() === 60 || undefined, 60_000);
     // Each replica caches, and its API shows, only the ExternalSecrets of its shards.
     const ids = ['shard-a', 'shard-b', 'shard-c'];
+    const urlOf = (id: string) => (JSON.parse(replicas[ids.indexOf(id)]!.firstLine) as { http: string }).http;
     const cached = async (live: readonly string[]) =>
       Promise.all(
         live.map(async (id) => {
@@ -267,6 +268,26 @@ describe('three replicas with --shards 4', () => {
     const split = await cached(ids);
     expect(split.reduce((a, b) => a + b)).toBe(60);
     expect(split.every((count) => count > 0 && count < 60)).toBe(true);
+    // Asked about an ExternalSecret of another replica's shard, a replica names the holder.
+    const holders = await shardHolders('kvsync-sharded', 4);
+    const elsewhere = await Promise.all(
+      ids.map(async (id) => {
+        const answer = await fetch(`${urlOf(id)}/api/v1/externalsecrets/${namespace}/es-0`);
+        return {
+          id,
+          status: answer.status,
+          body: (await answer.json()) as { error?: string; message?: string },
+        };
+      }),
+    );
+    const notHere = elsewhere.filter((answer) => answer.status === 404);
+    expect(notHere).toHaveLength(2);
+    const holder = elsewhere.find((answer) => answer.status === 200)!.id;
+    expect(holders).toContain(holder);
+    for (const answer of notHere) {
+      expect(answer.body.error).toBe('NotHeldHere');
+      expect(answer.body.message).toContain(`held by replica ${holder}`);
+    }
 
     // Kill the holder of shard 0; its shards must move to the two survivors.
     const victim = spread[0]!;

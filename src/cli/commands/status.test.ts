@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { manyExternalSecrets } from '../../server/operator-api/test-support.ts';
 import type { EsSummary } from '../../server/operator-api/wire.ts';
 import { paint } from '../output.ts';
-import { isProblem, renderStatusTable, statusRows, type OperatorView } from './status.ts';
+import { isProblem, renderStatusTable, shardNote, statusRows, type OperatorView } from './status.ts';
 
 const [failed, synced] = manyExternalSecrets(2, 1);
 
@@ -88,5 +88,15 @@ describe('renderStatusTable', () => {
       paint: paint(false),
     });
     expect(text.split('\n')[1]).toMatch(/es-00000 .* secret-0\s+\?\s+\?\s+boom$/);
+  });
+});
+
+describe('shardNote', () => {
+  it('says how many rows a sharded replica could not fill, and nothing otherwise', () => {
+    expect(shardNote([failed!, synced!], { ...view({}), shards: [0, 2] })).toBe(
+      'the replica asked holds shards 0, 2 only; 1 ExternalSecret of other shards shows "?" (kvsync why NAME names the replica to ask)',
+    );
+    expect(shardNote([synced!], { ...view({}), shards: [0, 2] })).toBeUndefined();
+    expect(shardNote([failed!, synced!], view({}))).toBeUndefined();
   });
 });

@@ -40,6 +40,23 @@ export interface OperatorView {
   summaries: ReadonlyMap<string, EsSummary>;
   vaults: ReadonlyMap<string, VaultView>;
   reloader: boolean;
+  /** With `--shards`: the shards of the replica asked, which knows only their ExternalSecrets. */
+  shards?: number[];
+}
+
+/**
+ * With `--shards`, a replica knows only the ExternalSecrets of its shards: says how many rows
+ * therefore show "?", and how to learn more. Undefined when the replica knew them all.
+ */
+export function shardNote(items: readonly ExternalSecret[], view: OperatorView): string | undefined {
+  if (!view.shards) return undefined;
+  const unknown = items.filter((es) => !view.summaries.has(`${es.metadata.namespace}/${es.metadata.name}`));
+  if (unknown.length === 0) return undefined;
+  const plural = unknown.length === 1 ? '' : 's';
+  return (
+    `the replica asked holds shards ${view.shards.join(', ') || 'none'} only; ` +
+    `${unknown.length} ExternalSecret${plural} of other shards ${unknown.length === 1 ? 'shows' : 'show'} "?" (kvsync why NAME names the replica to ask)`
+  );
 }
 
 /** Rows from the cluster's ExternalSecrets and, when it could be asked, the operator's view. */
@@ -140,13 +157,14 @@ async function operatorView(session: Session): Promise<OperatorView | string> {
   const [summaries, vaults, info] = await Promise.all([
     session.operator.get<{ items: EsSummary[] }>(`/externalsecrets${query}`),
     session.operator.get<{ items: VaultView[] }>('/vaults'),
-    session.operator.get<{ reloader: boolean }>('/info'),
+    session.operator.get<{ reloader: boolean; shards?: number[] }>('/info'),
   ]);
   if (!summaries.ok) return summaries.message;
   return {
     summaries: new Map(summaries.body.items.map((item) => [item.key, item])),
     vaults: new Map(vaults.ok ? vaults.body.items.map((vault) => [vault.host, vault]) : []),
     reloader: info.ok && info.body.reloader,
+    ...(info.ok && info.body.shards ? { shards: info.body.shards } : {}),
   };
 }
 
@@ -179,6 +197,8 @@ export async function statusCommand(argv: readonly string[], io: CliIo): Promise
   if (typeof view === 'string')
     io.err(`note: could not ask the operator (${view}): KV NEWER and the pod columns show "?"\n`);
   const rows = statusRows(items, typeof view === 'string' ? undefined : view);
+  const note = typeof view === 'object' ? shardNote(items, view) : undefined;
+  if (note) io.err(`note: ${note}\n`);
   if (args.output === 'json') io.out(renderJson({ items: rows }));
   else if (args.output === 'yaml') io.out(await renderYaml({ items: rows }));
   else if (rows.length === 0)

@@ -63,7 +63,9 @@ async function askOperator(session: Session, namespace: string, name: string): P
     reachable: true,
     where: operator.where,
     info: info.body,
-    ...(detail.ok ? { detail: detail.body } : {}),
+    ...(detail.ok
+      ? { detail: detail.body }
+      : { detailError: { error: detail.error, message: detail.message } }),
     ...(probe.ok ? { probe: probe.body } : { probeError: probe.message }),
   };
 }

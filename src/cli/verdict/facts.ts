@@ -34,6 +34,7 @@ export const CAUSES = [
   'restart-pending',
   'pods-stale',
   'operator-unreachable',
+  'operator-not-holder',
   'missing-list',
   'healthy',
 ] as const;
@@ -70,6 +71,8 @@ export type OperatorFacts =
       where: string;
       info: ApiInfo;
       detail?: EsDetail;
+      /** Why there is no detail, e.g. `NotHeldHere` from a replica that does not hold the shard. */
+      detailError?: { error: string; message: string };
       probe?: ProbeResult;
       probeError?: string;
     }

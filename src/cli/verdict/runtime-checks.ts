@@ -125,10 +125,27 @@ export function checkOperator(facts: WhyFacts): Finding {
         },
       ],
     );
-  const role = operator.info.leader
-    ? 'leader'
-    : 'standby (not the leader: what it knows of versions may be incomplete)';
-  return finding('operator', title, operator.info.leader ? 'ok' : 'warning', [
+  if (operator.detailError?.error === 'NotHeldHere')
+    return finding(
+      'operator',
+      title,
+      'warning',
+      [`${operator.where}: ${operator.detailError.message}`],
+      [
+        {
+          cause: 'operator-not-holder',
+          summary:
+            'The replica asked does not hold this ExternalSecret’s shard, so it knows nothing of its versions or Key Vault access.',
+          fix: [operator.detailError.message],
+        },
+      ],
+    );
+  const role = operator.info.shards
+    ? `holds shards ${operator.info.shards.join(', ') || 'none'}`
+    : operator.info.leader
+      ? 'leader'
+      : 'standby (not the leader: what it knows of versions may be incomplete)';
+  return finding('operator', title, operator.info.leader || operator.info.shards ? 'ok' : 'warning', [
     `${operator.where}: ${role}, version ${operator.info.version}`,
   ]);
 }

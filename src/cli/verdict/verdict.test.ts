@@ -296,6 +296,24 @@ describe('walkChecklist', () => {
     expect(cause(facts({ operator: unreachable, es: es({}, 'False') }))).toBe('sync-failed');
   });
 
+  it('names the replica to ask when the one reached does not hold the shard', () => {
+    const message =
+      'ExternalSecret default/database-credentials is in shard 2, held by replica kvsync-b; this replica holds shards 0, 1';
+    const { verdict, checks } = walkChecklist(
+      facts(
+        {},
+        {
+          info: { ...info, leader: true, shards: [0, 1] },
+          detail: undefined,
+          detailError: { error: 'NotHeldHere', message },
+        },
+      ),
+    );
+    expect(verdict.cause).toBe('operator-not-holder');
+    expect(verdict.fix).toEqual([message]);
+    expect(checks.find((check) => check.id === 'operator')?.status).toBe('warning');
+  });
+
   it('not found, with the namespaces where that name exists', () => {
     const { verdict, checks } = walkChecklist(facts({ es: undefined, elsewhere: ['payments'] }));
     expect(verdict.cause).toBe('not-found');

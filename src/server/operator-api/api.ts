@@ -53,6 +53,10 @@ export interface OperatorHandle {
   isLeader(): boolean;
   externalSecrets: Informer<ExternalSecret>;
   changes?: ChangeTracking;
+  /** What this replica owns; `shards` when the work is sharded. */
+  ownership?(): { shards?: number[] };
+  /** With shards: where an ExternalSecret this replica does not cache is held. */
+  locate?(key: string): Promise<{ shard: number; holder: string | undefined }>;
 }
 
 export interface OperatorApiDeps {
@@ -95,6 +99,8 @@ export interface OperatorApi {
   /** Summaries, optionally of some namespaces only, sorted by key. */
   summaries(namespaces?: readonly string[]): EsSummary[];
   detail(namespace: string, name: string): EsDetail | undefined;
+  /** With shards, for an ExternalSecret not known here: which replica holds it (a message). */
+  heldElsewhere(namespace: string, name: string): Promise<string | undefined>;
   stores(): StoreView[];
   vaults(): VaultView[];
   probe(namespace: string, name: string): Promise<ProbeRequest>;
@@ -234,8 +240,28 @@ class OperatorApiImpl implements OperatorApi {
       actions: this.#deps.token?.() !== undefined,
       reloader: this.#deps.reloader !== undefined,
       changeDetection: this.#deps.operator.changes !== undefined,
+      ...(this.#deps.operator.ownership?.().shards ? { shards: this.#deps.operator.ownership().shards } : {}),
       now: new Date(this.#deps.clock.now()).toISOString(),
     };
+  }
+
+  /**
+   * Why a sharded replica does not know `namespace/name`: another replica holds its shard (this
+   * one caches only its own). Undefined without shards, or when this replica holds the shard.
+   */
+  async heldElsewhere(namespace: string, name: string): Promise<string | undefined> {
+    const { operator } = this.#deps;
+    if (!operator.locate) return undefined;
+    const { shard, holder } = await operator.locate(`${namespace}/${name}`);
+    const mine = operator.ownership?.().shards ?? [];
+    if (mine.includes(shard)) return undefined;
+    const here = `this replica holds shard${mine.length === 1 ? '' : 's'} ${mine.join(', ') || 'none'}`;
+    if (!holder)
+      return `ExternalSecret ${namespace}/${name} is in shard ${shard}, which no replica holds now; ${here}`;
+    return (
+      `ExternalSecret ${namespace}/${name} is in shard ${shard}, held by replica ${holder}; ${here}. ` +
+      `Ask that replica: kubectl port-forward pod/${holder} 8080 in the operator's namespace, then --operator-url http://127.0.0.1:8080`
+    );
   }
 
   summaries(namespaces: readonly string[] = []): EsSummary[] {

@@ -45,6 +45,18 @@ function esPath(request: RouteRequest): { namespace: string; name: string; actio
 const notFound = (response: ServerResponse, what: string) =>
   fail(response, 404, 'NotFound', `${what} not found (or not watched by this operator)`);
 
+/** 404 for an ExternalSecret not known here: `NotHeldHere` when another replica holds its shard. */
+async function esNotFound(
+  api: OperatorApi,
+  response: ServerResponse,
+  path: { namespace: string; name: string },
+): Promise<void> {
+  // Where it is held is a hint: a failed Lease read leaves the plain 404.
+  const elsewhere = await api.heldElsewhere(path.namespace, path.name).catch(() => undefined);
+  if (elsewhere) return fail(response, 404, 'NotHeldHere', elsewhere);
+  notFound(response, `ExternalSecret ${path.namespace}/${path.name}`);
+}
+
 /** Answers 401/403 unless the request carries the configured token; true when it may go on. */
 function authorized(api: OperatorApi, request: RouteRequest, response: ServerResponse): boolean {
   const check = api.checkToken(request.headers);
@@ -71,13 +83,12 @@ async function readDetail(api: OperatorApi, request: RouteRequest, response: Ser
   const path = esPath(request);
   if (!path || (path.action !== undefined && path.action !== 'probe'))
     return fail(response, 404, 'NotFound', `no such path: ${request.url.pathname}`);
-  const what = `ExternalSecret ${path.namespace}/${path.name}`;
   if (path.action === undefined) {
     const detail = api.detail(path.namespace, path.name);
-    return detail ? sendJson(response, 200, detail) : notFound(response, what);
+    return detail ? sendJson(response, 200, detail) : esNotFound(api, response, path);
   }
   const probe = await api.probe(path.namespace, path.name);
-  if (probe.outcome === 'not-found') return notFound(response, what);
+  if (probe.outcome === 'not-found') return esNotFound(api, response, path);
   if (probe.outcome === 'busy')
     return fail(response, 429, 'Busy', 'too many Key Vault checks at once; try again in a few seconds');
   sendJson(response, 200, probe.result);
@@ -88,14 +99,13 @@ async function act(api: OperatorApi, request: RouteRequest, response: ServerResp
   if (!path || (path.action !== 'sync' && path.action !== 'restart-stale'))
     return fail(response, 404, 'NotFound', `no such action: ${request.url.pathname}`);
   if (!authorized(api, request, response)) return;
-  const what = `ExternalSecret ${path.namespace}/${path.name}`;
   if (path.action === 'sync') {
     const sync = await api.requestSync(path.namespace, path.name);
-    if (sync.outcome === 'not-found') return notFound(response, what);
+    if (sync.outcome === 'not-found') return esNotFound(api, response, path);
     return sendJson(response, 200, { requested: sync.value });
   }
   const restart = await api.restartStale(path.namespace, path.name);
-  if (restart.outcome === 'not-found') return notFound(response, what);
+  if (restart.outcome === 'not-found') return esNotFound(api, response, path);
   if (restart.outcome === 'not-available')
     return fail(
       response,

@@ -187,6 +187,8 @@ export interface ApiInfo {
   reloader: boolean;
   /** Change detection (listings, push) is on. */
   changeDetection: boolean;
+  /** With `--shards`: the shards this replica holds; it knows only their ExternalSecrets. */
+  shards?: number[];
   now: string;
 }
 
