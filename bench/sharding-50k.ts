@@ -48,6 +48,27 @@ const MB = 1024 * 1024;
 
 type Mode = 'one-replica' | 'four-replicas';
 
+/** The install guide's sizing: 512Mi of memory limit per 10,000 ExternalSecrets, at least 512Mi. */
+const LIMIT_MB_PER_10K = 512;
+
+/**
+ * What a replica runs with: the chart's NODE_OPTIONS (`--max-old-space-size-percentage=50
+ * --max-semi-space-size=16`) as they resolve in the container the install guide sizes for its
+ * share of the fleet. Without a heap limit V8 grows lazily, and RSS says more about the machine
+ * than about what a replica needs. `KVSYNC_BENCH_OPERATOR_NODE_OPTIONS` overrides (empty: Node's
+ * defaults).
+ */
+function containerFor(externalSecretsPerReplica: number): { limitMb: number; nodeOptions: string } {
+  const limitMb = Math.max(
+    LIMIT_MB_PER_10K,
+    Math.ceil((LIMIT_MB_PER_10K * externalSecretsPerReplica) / 10_000),
+  );
+  const nodeOptions =
+    process.env.KVSYNC_BENCH_OPERATOR_NODE_OPTIONS ??
+    `--max-old-space-size=${Math.floor(limitMb / 2)} --max-semi-space-size=16`;
+  return { limitMb, nodeOptions };
+}
+
 function externalSecretCount(): number {
   const text = process.env[COUNT_ENV];
   if (text === undefined || text === '') return DEFAULT_EXTERNAL_SECRETS;
@@ -82,6 +103,7 @@ async function startReplicas(
   kube: KubeEmulator,
   keyVault: KeyVaultEmulator,
   mode: Mode,
+  nodeOptions: string,
 ): Promise<Replica[]> {
   const identities =
     mode === 'one-replica' ? ['single'] : Array.from({ length: REPLICAS }, (_, i) => `replica-${i}`);
@@ -108,6 +130,7 @@ async function startReplicas(
         kubeconfig: kube.kubeconfig,
         keyVault,
         flags,
+        nodeOptions,
       });
       const monitor = new ProcessMonitor(operator.child.pid);
       scope.defer(() => monitor.stop());
@@ -173,6 +196,7 @@ const hasExited = (child: Child) => child.process.exitCode !== null || child.pro
 
 /** A fresh Kubernetes API emulator with the fleet's namespaces and stores, watched, and the replicas started. */
 async function prepareRun(scope: Scope, keyVault: KeyVaultEmulator, layout: FleetLayout, mode: Mode) {
+  const container = containerFor(Math.ceil(layout.externalSecrets / (mode === 'one-replica' ? 1 : REPLICAS)));
   const dir = scope.tempDir('sharding');
   const kube = await startKubeEmulator(scope, dir);
   const kubeMonitor = new ProcessMonitor(kube.child.pid);
@@ -183,10 +207,10 @@ async function prepareRun(scope: Scope, keyVault: KeyVaultEmulator, layout: Flee
   await createFleetScaffolding(kube, layout);
   const progress = await FleetProgress.start(scope, kube.client, layout);
   const startedMs = performance.now();
-  const replicas = await startReplicas(scope, dir, kube, keyVault, mode);
+  const replicas = await startReplicas(scope, dir, kube, keyVault, mode, container.nodeOptions);
   const shards = mode === 'one-replica' ? undefined : await waitForSpread(kube.client, replicas);
   const readyS = round((performance.now() - startedMs) / 1000, 1);
-  return { kube, kubeMonitor, benchMonitor, progress, replicas, shards, readyS };
+  return { kube, kubeMonitor, benchMonitor, progress, replicas, shards, readyS, container };
 }
 
 type PreparedRun = Awaited<ReturnType<typeof prepareRun>>;
@@ -283,6 +307,8 @@ function measureRun(
     return {
       replicas: replicas.map(({ identity }) => identity),
       ...(run.shards ? { shards: run.shards } : {}),
+      container_limit_mb: run.container.limitMb,
+      node_options: run.container.nodeOptions,
       ready_s: run.readyS,
       all_synced: progress.allSynced,
       synced: progress.synced,
