@@ -1,9 +1,16 @@
 import { exponentialDelayMs } from './backoff.ts';
 import { systemClock, type Clock, type Timer } from './clock.ts';
-import { isExpiredEvent, type ListWatchSource, type WatchEventType, type WatchHandle } from './list-watch.ts';
+import {
+  isExpiredEvent,
+  untilEnded,
+  WatchErrorEvent,
+  type ListWatchSource,
+  type WatchEventType,
+} from './list-watch.ts';
 import { namespacedKey, ObjectCache, resourceVersionOf } from './object-cache.ts';
 
 export type { ListedObjects, ListWatchSource, WatchEventType, WatchHandle } from './list-watch.ts';
+export { WatchErrorEvent } from './list-watch.ts';
 
 /**
  * An informer keeps a local cache of one kind of object in step with a `ListWatchSource`, and
@@ -68,17 +75,6 @@ interface WatchSession {
   /** Set by `#endSession`: the first cause wins. */
   end: WatchEnd;
   failure: unknown;
-}
-
-/** An ERROR event other than 410 ends the watch as a failure. */
-export class WatchErrorEvent extends Error {
-  readonly object: unknown;
-  constructor(informer: string, object: unknown) {
-    const status = object as { code?: unknown; reason?: unknown };
-    super(`watch of ${informer} failed: ERROR event ${String(status.code)} ${String(status.reason)}`);
-    this.name = 'WatchErrorEvent';
-    this.object = object;
-  }
 }
 
 export class Informer<T> {
@@ -304,7 +300,7 @@ export class Informer<T> {
         },
         session.abort.signal,
       );
-      await this.#untilEnded(handle, session.abort.signal);
+      await untilEnded(handle, session.abort.signal);
     } catch (error) {
       if (!session.abort.signal.aborted) throw error;
     } finally {
@@ -331,25 +327,6 @@ export class Informer<T> {
     if (session.abort.signal.aborted) return;
     session.end = end;
     session.abort.abort(new Error(reason));
-  }
-
-  /** Resolves when the stream ends or `signal` aborts (then the handle is aborted too). */
-  async #untilEnded(handle: WatchHandle, signal: AbortSignal): Promise<void> {
-    handle.done.catch(() => {}); // a rejection after we stopped listening is not unhandled
-    if (signal.aborted) return handle.abort();
-    let onAbort: () => void = () => {};
-    const aborted = new Promise<void>((resolve) => {
-      onAbort = () => {
-        handle.abort();
-        resolve();
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      await Promise.race([handle.done, aborted]);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
   }
 
   #onWatchEvent(session: WatchSession, type: WatchEventType, object: T): void {

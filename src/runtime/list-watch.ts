@@ -40,3 +40,33 @@ export interface ListWatchSource<T> {
 export function isExpiredEvent(object: unknown): boolean {
   return typeof object === 'object' && object !== null && (object as { code?: unknown }).code === 410;
 }
+
+/** An ERROR event other than 410 ends the watch as a failure. */
+export class WatchErrorEvent extends Error {
+  readonly object: unknown;
+  constructor(informer: string, object: unknown) {
+    const status = object as { code?: unknown; reason?: unknown };
+    super(`watch of ${informer} failed: ERROR event ${String(status.code)} ${String(status.reason)}`);
+    this.name = 'WatchErrorEvent';
+    this.object = object;
+  }
+}
+
+/** Resolves when the stream ends or `signal` aborts (then the handle is aborted too). */
+export async function untilEnded(handle: WatchHandle, signal: AbortSignal): Promise<void> {
+  handle.done.catch(() => {}); // a rejection after we stopped listening is not unhandled
+  if (signal.aborted) return handle.abort();
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => {
+      handle.abort();
+      resolve();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([handle.done, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
