@@ -101,12 +101,12 @@ function startReplica(identity: string, extraFlags: string[] = []): Promise<Star
   });
 }
 
-async function leaseHolder(): Promise<string | undefined> {
+async function leaseHolder(name = 'kvsync-controller'): Promise<string | undefined> {
   const lease = await kube.get<{ spec: { holderIdentity?: string } }>({
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     namespace: 'default',
-    name: 'kvsync-controller',
+    name,
   });
   return lease?.spec.holderIdentity || undefined;
 }
@@ -217,18 +217,23 @@ async function shardHolders(name: string, shards: number): Promise<(string | und
   );
 }
 
+/** A namespace with the SecretStore `azure` on our-vault. */
+async function createNamespaceWithStore(namespace: string): Promise<void> {
+  await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  await kube.create({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'SecretStore',
+    metadata: { name: 'azure', namespace },
+    spec: {
+      provider: { azurekv: { authType: 'ManagedIdentity', vaultUrl: 'https://our-vault.vault.azure.net' } },
+    },
+  });
+}
+
 describe('three replicas with --shards 4', () => {
   it('share the work, each ExternalSecret synced once, and take over the shards of a killed replica', async () => {
     const namespace = 'sharded';
-    await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    await kube.create({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'SecretStore',
-      metadata: { name: 'azure', namespace },
-      spec: {
-        provider: { azurekv: { authType: 'ManagedIdentity', vaultUrl: 'https://our-vault.vault.azure.net' } },
-      },
-    });
+    await createNamespaceWithStore(namespace);
     const writes = new Map<string, number>();
     const secrets = new Informer<{ metadata: { name: string } }>({
       name: 'sharded-secrets',
@@ -319,15 +324,7 @@ describe('Event Grid on two replicas', () => {
     const namespace = 'pushed';
     const secretFile = join(dir, 'eventgrid-secret');
     writeFileSync(secretFile, 'relay-test-shared-secret', { mode: 0o600 });
-    await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    await kube.create({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'SecretStore',
-      metadata: { name: 'azure', namespace },
-      spec: {
-        provider: { azurekv: { authType: 'ManagedIdentity', vaultUrl: 'https://our-vault.vault.azure.net' } },
-      },
-    });
+    await createNamespaceWithStore(namespace);
     await secretClient.setSecret('relayed', 'first');
     // Without the relay only a listing an hour away would find the new version.
     const flags = [
@@ -341,15 +338,7 @@ describe('Event Grid on two replicas', () => {
       '1h',
     ];
     await startReplica('push-a', flags);
-    const holder = async () =>
-      (
-        await kube.get<{ spec: { holderIdentity?: string } }>({
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          namespace: 'default',
-          name: 'kvsync-push',
-        })
-      )?.spec.holderIdentity;
+    const holder = () => leaseHolder('kvsync-push');
     await until('push-a to lead', async () => (await holder()) === 'push-a' || undefined);
     const follower = await startReplica('push-b', flags);
     const followerUrl = (JSON.parse(follower.firstLine) as { http: string }).http;
