@@ -2,10 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KubeClient } from '../src/kube/index.ts';
+import { shardOf } from '../src/runtime/index.ts';
 import type { Benchmark, Figure } from './run.ts';
 import {
   createFleetExternalSecrets,
   createFleetScaffolding,
+  fleetExternalSecret,
+  fleetNamespaceName,
+  fleetValueOf,
   fleetVaults,
   FleetProgress,
   seedFleet,
@@ -44,6 +48,7 @@ const LEASE_NAME = 'kvsync-bench-sharding';
 const SPREAD_TIMEOUT_MS = 60_000;
 const ALL_SYNCED_TIMEOUT_MS = 900_000;
 const METRICS_TIMEOUT_MS = 60_000;
+const HANDOVER_TIMEOUT_MS = 240_000;
 const MB = 1024 * 1024;
 
 type Mode = 'one-replica' | 'four-replicas';
@@ -177,11 +182,16 @@ async function waitForSpread(client: KubeClient, replicas: readonly Replica[]): 
  * Secret writes counted by a replica (`kvsync_secret_writes_total`, summed over namespaces):
  * `created` is how many ExternalSecrets it synced first, `updated` how many it wrote again.
  */
-async function secretWrites(replica: Replica): Promise<{ created: number; updated: number }> {
+interface Writes {
+  created: number;
+  updated: number;
+}
+
+async function secretWrites(replica: Replica): Promise<Writes> {
   const response = await fetch(`${replica.operator.url}/metrics`, {
     signal: AbortSignal.timeout(METRICS_TIMEOUT_MS),
   });
-  const writes = { created: 0, updated: 0 };
+  const writes: Writes = { created: 0, updated: 0 };
   for (const line of (await response.text()).split('\n')) {
     if (!line.startsWith('kvsync_secret_writes_total{')) continue;
     const result = /result="([a-z]+)"/.exec(line)?.[1];
@@ -282,6 +292,45 @@ function reportFailure(mode: Mode, run: PreparedRun, exits: readonly string[]): 
   );
 }
 
+/**
+ * Four replicas, all synced: kills the last replica (SIGKILL: its Leases are not released) and
+ * creates an ExternalSecret in one of its shards. Measures until every shard is held by a
+ * survivor, and until that ExternalSecret's Secret holds its value (the survivors relist to
+ * cache the shards they took). Returns the survivors' writes since `before`: a takeover that
+ * rewrote the dead replica's Secrets would show as `updated`.
+ */
+async function measureHandover(run: PreparedRun, layout: FleetLayout, before: ReadonlyArray<Writes>) {
+  const victim = run.replicas.at(-1)!;
+  const survivors = run.replicas.slice(0, -1);
+  const theirShards = run.shards!.at(-1)!;
+  const namespace = fleetNamespaceName(0);
+  let i = 0;
+  while (!theirShards.includes(shardOf(`${namespace}/handover-${i}`, SHARDS))) i++;
+  const name = `handover-${i}`;
+  victim.operator.child.process.kill('SIGKILL');
+  const killedMs = performance.now();
+  await run.kube.client.create(fleetExternalSecret(layout, 0, name));
+  const synced = run.progress.watch.expect(`${namespace}/${name}`, fleetValueOf(0), HANDOVER_TIMEOUT_MS);
+  synced.catch(() => {}); // awaited below, after the shards moved
+  for (;;) {
+    const holders = await shardHolders(run.kube.client);
+    if (holders.every((holder) => holder !== undefined && holder !== victim.identity)) break;
+    if (performance.now() - killedMs > HANDOVER_TIMEOUT_MS)
+      throw new Error(`shards of ${victim.identity} not taken over: ${holders.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const movedMs = performance.now();
+  const syncedMs = await synced;
+  const after = await Promise.all(survivors.map(secretWrites));
+  return {
+    moved_s: round((movedMs - killedMs) / 1000, 1),
+    new_synced_s: round((syncedMs - killedMs) / 1000, 1),
+    created: sum(after.map((w, i) => w.created - before[i]!.created)),
+    rewrites: sum(after.map((w, i) => w.updated - before[i]!.updated)),
+    survivors_rss_mb: survivors.map(({ operator }) => mb(sampleProcess(operator.child.pid)?.rssBytes ?? 0)),
+  };
+}
+
 /** One run on a fresh Kubernetes API emulator; the figures of `bench/README.md`. */
 function measureRun(
   keyVault: KeyVaultEmulator,
@@ -304,6 +353,8 @@ function measureRun(
     );
     const counters = await keyVault.admin.counters();
     const peakRssMb = replicas.map(({ monitor }) => mb(monitor.peakRssBytes));
+    const handover =
+      mode === 'four-replicas' && progress.allSynced ? await measureHandover(run, layout, writes) : undefined;
     return {
       replicas: replicas.map(({ identity }) => identity),
       ...(run.shards ? { shards: run.shards } : {}),
@@ -328,6 +379,7 @@ function measureRun(
       bench_peak_rss_mb: mb(run.benchMonitor.peakRssBytes),
       keyvault_gets: countCalls(counters, { operation: 'getSecret', status: 200 }),
       keyvault_requests: counters.total,
+      ...(handover ? { handover } : {}),
     };
   });
 }

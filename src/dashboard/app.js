@@ -5,7 +5,7 @@
 // through the Kubernetes API's Service proxy alike. The action token stays in this tab's memory.
 
 import { DetailPanel } from './detail.js';
-import { el } from './format.js';
+import { el, operatorLine } from './format.js';
 import { Model } from './model.js';
 import { VirtualTable, renderCounts, renderStores, renderVaults } from './render.js';
 
@@ -65,8 +65,7 @@ function renderNamespaces() {
 function renderOperator() {
   const info = model.info;
   if (!info) return;
-  $('operator').textContent =
-    `operator ${info.version}, ${info.leader ? 'leader' : 'standby'}${info.ready ? '' : ', caches not synced'}${info.reloader ? '' : ', no reloader'}`;
+  $('operator').textContent = operatorLine(info);
   if (!info.actions) {
     $('token-form').replaceChildren(
       el('p', { className: 'read-only', text: 'Read-only: the operator has no action token configured.' }),

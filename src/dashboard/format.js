@@ -78,3 +78,18 @@ export const STATES = {
   failed: 'the last sync failed',
   pending: 'not synced yet',
 };
+
+/**
+ * The header's line about the replica answering. A sharded replica knows only the
+ * ExternalSecrets of its shards: it says so, or its list would look short.
+ */
+export function operatorLine(info) {
+  const role = info.shards
+    ? info.shards.length > 0
+      ? `shards ${info.shards.join(', ')} only (each replica shows its own)`
+      : 'no shards held yet'
+    : info.leader
+      ? 'leader'
+      : 'standby';
+  return `operator ${info.version}, ${role}${info.ready ? '' : ', caches not synced'}${info.reloader ? '' : ', no reloader'}`;
+}

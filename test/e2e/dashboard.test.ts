@@ -128,6 +128,7 @@ describe('the dashboard on the sandbox', () => {
     const stores = await page.locator('#stores tbody').textContent();
     expect(stores).toContain('SecretStore default/azure-backend');
     expect(stores).toContain('ClusterSecretStore our-vault');
+    expect(await page.locator('#operator').textContent()).toMatch(/^operator \S+, leader, no reloader$/);
     await page.screenshot({ path: join(SHOTS, 'dashboard-sandbox.png') });
   });
 
