@@ -334,7 +334,8 @@ export async function startOperator(deps: OperatorDeps): Promise<Operator> {
       await work.drained(scope);
       if (sharded) {
         cachedScopes.delete(scope);
-        void refilterCaches();
+        informers.externalSecrets.prune();
+        informers.secrets.prune();
       }
       logger.info('released', { scope });
     },

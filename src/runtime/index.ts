@@ -27,7 +27,7 @@ export { ConflictError, type LeaseLock, type LeaseRecord, type VersionedLeaseRec
 export { LeaderElector, type LeaderElectorOptions } from './leader-election.ts';
 export { MemoryLeaseStore, MemoryListWatchSource } from './memory-source.ts';
 export {
-  assignedMember,
+  assignShards,
   MemoryMembership,
   shardOf,
   ShardCoordinator,

@@ -422,6 +422,25 @@ describe('Informer', () => {
     expect(errors).toEqual([]);
   });
 
+  it('prune() drops what is no longer kept silently, listing nothing and keeping the watch', async () => {
+    const source = new MemoryListWatchSource<Item>();
+    source.put(item('a', '1', { shard: '1' }));
+    source.put(item('b', '1', { shard: '2' }));
+    const shards = new Set(['1', '2']);
+    const { informer, events } = recorded(source, { keep: inShards(shards) });
+    await informer.start();
+    await settle();
+    shards.delete('1');
+    informer.prune();
+    expect(informer.list().map((o) => o.metadata.name)).toEqual(['b']);
+    await settle();
+    expect(source.lists).toBe(1);
+    expect(source.openWatches()).toBe(1);
+    source.put(item('a', '2', { shard: '1' }));
+    source.put(item('b', '2', { shard: '2' }));
+    expect(events).toEqual(['add a=1', 'add b=1', 'update b=1->2']);
+  });
+
   it('refilter() during a list asks for one more list; calls before a list starts share it', async () => {
     const held = heldSource();
     const shards = new Set(['1']);

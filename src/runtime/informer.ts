@@ -7,10 +7,12 @@ import {
   type ListWatchSource,
   type WatchEventType,
 } from './list-watch.ts';
+import type { InformerOptions } from './informer-options.ts';
 import { namespacedKey, ObjectCache, resourceVersionOf } from './object-cache.ts';
 
 export type { ListedObjects, ListWatchSource, WatchEventType, WatchHandle } from './list-watch.ts';
 export { WatchErrorEvent } from './list-watch.ts';
+export type { InformerOptions } from './informer-options.ts';
 
 /**
  * An informer keeps a local cache of one kind of object in step with a `ListWatchSource`, and
@@ -25,36 +27,6 @@ export { WatchErrorEvent } from './list-watch.ts';
  * - any other failure → wait 1 s doubling to 30 s (on the clock), then list again;
  * - an object whose resourceVersion did not change produces no event.
  */
-
-export interface InformerOptions<T> {
-  /** Names the informer in errors and logs. */
-  name: string;
-  source: ListWatchSource<T>;
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Cache key of an object; default `namespace/name`, or `name` without a namespace. */
-  keyOf?: (object: T) => string;
-  /** When set, every cached object is passed to the update handlers (object, object) this often. */
-  resyncMs?: number;
-  /** Restart a watch that delivered nothing (not even a bookmark) for this long; default 5 min. */
-  silentWatchTimeoutMs?: number;
-  /** Told about list/watch failures (retried anyway) and handler exceptions (swallowed). */
-  onError?: (error: unknown) => void;
-  /**
-   * Applied to every listed or watched object before it is cached and handed to handlers, e.g.
-   * to drop fields nobody reads (client-go's `SetTransform`). Must keep metadata name,
-   * namespace and resourceVersion.
-   */
-  transform?: (object: T) => T;
-  /**
-   * The informer caches, and tells handlers about, only the objects `keep` accepts (after
-   * `transform`), e.g. a sharded replica keeps only the objects of its shards. An object it
-   * refuses that was cached leaves the cache without a delete event: it was not deleted, it is
-   * just no longer ours. The answer for an object may change only together with a call to
-   * `refilter()`. Default: keep everything.
-   */
-  keep?: (object: T) => boolean;
-}
 
 const FIRST_RETRY_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -150,14 +122,22 @@ export class Informer<T> {
    */
   refilter(): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    for (const object of this.#cache.list())
-      if (!this.#keep(object)) this.#cache.remove(this.#cache.keyOf(object));
+    this.prune();
     this.#refilterCalls += 1;
     const call = this.#refilterCalls;
     this.#needsList = true;
     if (this.#session)
       this.#endSession(this.#session, 'refiltered', `watch of ${this.name} ended by refilter()`);
     return new Promise((resolve) => this.#refilterWaiters.push({ call, resolve }));
+  }
+
+  /**
+   * Call after `keep` came to accept less than before, and nothing more: drops at once (without
+   * delete events) every cached object `keep` now refuses. Lists nothing, unlike `refilter()`.
+   */
+  prune(): void {
+    for (const object of this.#cache.list())
+      if (!this.#keep(object)) this.#cache.remove(this.#cache.keyOf(object));
   }
 
   hasSynced(): boolean {

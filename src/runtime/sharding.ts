@@ -5,9 +5,9 @@ import type { LeaseLock } from './lease-lock.ts';
 /**
  * Work split over replicas: `shards` leases, each held by at most one live replica (the
  * lease's guarantee, as in leader election), and a membership heartbeat so that replicas agree
- * who should hold which shard. Live members sorted by identity take shards round-robin
- * (shard s → member s mod n); a replica campaigns only for the shards assigned to it, and
- * releases a shard (after `onReleased` has drained its work) when the assignment moves. When a
+ * who should hold which shard (`assignShards`: rendezvous hashing, balanced). A replica
+ * campaigns only for the shards assigned to it, and releases a shard (after `onReleased` has
+ * drained its work) when the assignment moves. When a
  * replica dies its heartbeat expires (one lease duration), the others recompute and campaign,
  * and take each of its shards once its lease has gone unrenewed for another lease duration; a
  * replica that stops cleanly releases at once.
@@ -44,20 +44,55 @@ export interface ShardCoordinatorOptions {
   onError?(error: unknown): void;
 }
 
-/** The shard of a key: FNV-1a of the key, modulo `shards`; stable across processes and versions. */
-export function shardOf(key: string, shards: number): number {
+/** FNV-1a of `text`: 32 bits, stable across processes and versions. */
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % shards;
+  return hash;
 }
 
-/** The member that should hold `shard`: live members sorted by identity, round-robin. */
-export function assignedMember(shard: number, liveMembers: readonly string[]): string | undefined {
-  const sorted = [...new Set(liveMembers)].sort();
-  return sorted.length === 0 ? undefined : sorted[shard % sorted.length];
+/** The shard of a key: FNV-1a of the key, modulo `shards`; stable across processes and versions. */
+export function shardOf(key: string, shards: number): number {
+  return fnv1a(key) % shards;
+}
+
+/** How much `member` wants `shard`: FNV-1a, mixed (MurmurHash3's finaliser) so near names differ. */
+function preference(shard: number, member: string): number {
+  let hash = fnv1a(`${shard}/${member}`);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b) >>> 0;
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35) >>> 0;
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/**
+ * The holder of each shard among the live members: rendezvous hashing with exact quotas. Each
+ * shard, in order, goes to the member that prefers it most among those with room; every member
+ * gets ⌊shards/n⌋, and shards mod n of them one more. The same on every replica that sees the
+ * same members, and stable: when a member dies, its shards move and about one other does (a
+ * round-robin over the sorted members moved half of all shards, each move costing the new
+ * holder a relist); when one joins, it takes about its share.
+ */
+export function assignShards(shards: number, liveMembers: readonly string[]): Array<string | undefined> {
+  const members = [...new Set(liveMembers)].sort();
+  if (members.length === 0) return Array.from({ length: shards }, () => undefined);
+  const quota = Math.floor(shards / members.length);
+  let roomForOneMore = shards % members.length;
+  const load = new Map(members.map((member) => [member, 0]));
+  return Array.from({ length: shards }, (_, shard) => {
+    const ranked = members
+      .map((member) => ({ member, rank: preference(shard, member) }))
+      .sort((a, b) => b.rank - a.rank || (a.member < b.member ? -1 : 1));
+    const { member } = ranked.find(({ member }) => {
+      const taken = load.get(member)!;
+      return taken < quota || (taken === quota && roomForOneMore > 0);
+    })!;
+    if (load.get(member) === quota) roomForOneMore -= 1;
+    load.set(member, load.get(member)! + 1);
+    return member;
+  });
 }
 
 interface Campaign {
@@ -123,8 +158,9 @@ export class ShardCoordinator {
       const live = (await membership.members())
         .filter((member) => nowMs - member.renewedAtMs < this.#leaseDurationMs)
         .map((member) => member.identity);
+      const assignment = assignShards(shards, [...live, identity]);
       for (let shard = 0; shard < shards; shard++) {
-        const mine = assignedMember(shard, [...live, identity]) === identity;
+        const mine = assignment[shard] === identity;
         if (mine && !this.#campaigns.has(shard)) this.#campaign(shard);
         if (!mine && this.#campaigns.has(shard)) await this.#withdraw(shard);
       }
