@@ -205,7 +205,10 @@ const hasExited = (child: Child) => child.process.exitCode !== null || child.pro
 
 /** A fresh Kubernetes API emulator with the fleet's namespaces and stores, watched, and the replicas started. */
 async function prepareRun(scope: Scope, keyVault: KeyVaultEmulator, layout: FleetLayout, mode: Mode) {
-  const container = containerFor(Math.ceil(layout.externalSecrets / (mode === 'one-replica' ? 1 : REPLICAS)));
+  // Four replicas are sized for the share each holds while one of them is down (N+1), as the guide says.
+  const container = containerFor(
+    Math.ceil(layout.externalSecrets / (mode === 'one-replica' ? 1 : REPLICAS - 1)),
+  );
   const dir = scope.tempDir('sharding');
   const kube = await startKubeEmulator(scope, dir);
   const kubeMonitor = new ProcessMonitor(kube.child.pid);
@@ -298,7 +301,12 @@ function reportFailure(mode: Mode, run: PreparedRun, exits: readonly string[]): 
  * cache the shards they took). Returns the survivors' writes since `before`: a takeover that
  * rewrote the dead replica's Secrets would show as `updated`.
  */
-async function measureHandover(run: PreparedRun, layout: FleetLayout, before: ReadonlyArray<Writes>) {
+async function measureHandover(
+  run: PreparedRun,
+  keyVault: KeyVaultEmulator,
+  layout: FleetLayout,
+  before: ReadonlyArray<Writes>,
+) {
   const victim = run.replicas.at(-1)!;
   const survivors = run.replicas.slice(0, -1);
   const theirShards = run.shards!.at(-1)!;
@@ -306,6 +314,7 @@ async function measureHandover(run: PreparedRun, layout: FleetLayout, before: Re
   let i = 0;
   while (!theirShards.includes(shardOf(`${namespace}/handover-${i}`, SHARDS))) i++;
   const name = `handover-${i}`;
+  await keyVault.admin.resetCounters();
   victim.operator.child.process.kill('SIGKILL');
   const killedMs = performance.now();
   await run.kube.client.create(fleetExternalSecret(layout, 0, name));
@@ -321,11 +330,14 @@ async function measureHandover(run: PreparedRun, layout: FleetLayout, before: Re
   const movedMs = performance.now();
   const syncedMs = await synced;
   const after = await Promise.all(survivors.map(secretWrites));
+  const counters = await keyVault.admin.counters();
   return {
     moved_s: round((movedMs - killedMs) / 1000, 1),
     new_synced_s: round((syncedMs - killedMs) / 1000, 1),
     created: sum(after.map((w, i) => w.created - before[i]!.created)),
     rewrites: sum(after.map((w, i) => w.updated - before[i]!.updated)),
+    keyvault_gets: countCalls(counters, { operation: 'getSecret', status: 200 }),
+    keyvault_requests: counters.total,
     survivors_rss_mb: survivors.map(({ operator }) => mb(sampleProcess(operator.child.pid)?.rssBytes ?? 0)),
   };
 }
@@ -353,7 +365,9 @@ function measureRun(
     const counters = await keyVault.admin.counters();
     const peakRssMb = replicas.map(({ monitor }) => mb(monitor.peakRssBytes));
     const handover =
-      mode === 'four-replicas' && progress.allSynced ? await measureHandover(run, layout, writes) : undefined;
+      mode === 'four-replicas' && progress.allSynced
+        ? await measureHandover(run, keyVault, layout, writes)
+        : undefined;
     return {
       replicas: replicas.map(({ identity }) => identity),
       ...(run.shards ? { shards: run.shards } : {}),
