@@ -34,4 +34,32 @@ describe('listObjects', () => {
     page.items[0]!.metadata.name = 'changed';
     expect(cluster.client.get('configmaps', 'default', 'cm-1')?.metadata.name).toBe('cm-1');
   });
+
+  it('pages a collection created out of order in key order, across namespaces', () => {
+    const scattered = createCluster({ controllers: false });
+    const keys: string[] = [];
+    for (const namespace of ['team-b', 'team-a', 'team-c'])
+      scattered.client.create('namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace },
+      });
+    for (let i = 0; i < 60; i++) {
+      const namespace = ['team-b', 'team-a', 'team-c'][i % 3]!;
+      const name = `s-${(i * 37) % 60}`;
+      keys.push(`${namespace}/${name}`);
+      scattered.client.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } });
+    }
+    const all = scattered.client.target('secrets');
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = listObjects(scattered.api, all, { limit: 7, continue: token });
+      seen.push(...page.items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+      if (page.continue) expect(page.remainingItemCount).toBe(60 - seen.length);
+      token = page.continue;
+    } while (token);
+    expect(seen).toEqual([...keys].sort());
+    scattered.close();
+  });
 });
