@@ -45,46 +45,16 @@ interface ContinueToken {
   after: string;
 }
 
-function sortKey(object: KubeObject): string {
-  return `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
-}
-
-const byKey = (a: { key: string }, b: { key: string }): number =>
-  a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-
-/**
- * The `count` entries with the smallest keys, in no order: a max-heap of `count` that each
- * smaller entry replaces the top of, so a page of a large list costs O(n log count).
- */
-function firstByKey<T extends { key: string }>(entries: readonly T[], count: number): T[] {
-  const heap: T[] = [];
-  const sinkFrom = (start: number) => {
-    for (let i = start; ;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let largest = i;
-      if (left < heap.length && byKey(heap[left]!, heap[largest]!) > 0) largest = left;
-      if (right < heap.length && byKey(heap[right]!, heap[largest]!) > 0) largest = right;
-      if (largest === i) return;
-      [heap[i], heap[largest]] = [heap[largest]!, heap[i]!];
-      i = largest;
-    }
-  };
-  for (const entry of entries) {
-    if (heap.length < count) {
-      heap.push(entry);
-      for (let i = heap.length - 1; i > 0;) {
-        const parent = (i - 1) >> 1;
-        if (byKey(heap[i]!, heap[parent]!) <= 0) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-    } else if (byKey(entry, heap[0]!) < 0) {
-      heap[0] = entry;
-      sinkFrom(0);
-    }
+/** The index of the first of the sorted `keys` that is `key` or after it (`after`: strictly after). */
+function firstIndex(keys: readonly string[], key: string, after = false): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (keys[middle]! < key || (after && keys[middle] === key)) low = middle + 1;
+    else high = middle;
   }
-  return heap;
+  return low;
 }
 
 function decodeContinue(token: string): ContinueToken {
@@ -109,22 +79,30 @@ export function listObjects(api: ObjectApi, target: Target, options: ListOptions
   // Filter and order on shallow views of the (frozen) stored objects; copy only what is returned.
   const view = (stored: KubeObject): KubeObject => (type.fromStorage ? type.fromStorage(stored) : stored);
   const after = options.continue ? decodeContinue(options.continue).after : undefined;
-  const matching: Array<{ stored: KubeObject; key: string }> = [];
-  for (const stored of api.store.list(type.bucket, namespace)) {
-    const key = sortKey(stored);
-    if ((after === undefined || key > after) && filter(view(stored))) matching.push({ stored, key });
-  }
+  // Keys are `namespace/name`; '0' follows '/', so one namespace's keys lie before `${namespace}0`.
+  const keys = api.store.sortedKeys(type.bucket);
+  const from = namespace === undefined ? 0 : firstIndex(keys, `${namespace}/`);
+  const end = namespace === undefined ? keys.length : firstIndex(keys, `${namespace}0`);
+  const start = after === undefined ? from : Math.max(from, firstIndex(keys, after, true));
   const limit = options.limit ?? 0;
-  const paged = limit > 0 && matching.length > limit;
-  // A page needs only the `limit` first keys: selecting them costs a pass, not a sort of the rest.
-  const selected = (paged ? firstByKey(matching, limit) : matching).sort(byKey);
+  const selected: Array<{ stored: KubeObject; key: string }> = [];
+  // One more than a page tells whether another page follows.
+  for (let next = start; next < end && (limit === 0 || selected.length <= limit); next++) {
+    const stored = api.store.getByKey(type.bucket, keys[next]!)!;
+    if (filter(view(stored))) selected.push({ stored, key: keys[next]! });
+  }
+  const paged = limit > 0 && selected.length > limit;
+  if (paged) selected.length = limit;
   const items = selected.map(({ stored }) => toServed(type, version, stored));
   if (!paged) return { items, resourceVersion };
-  const token: ContinueToken = { rv: resourceVersion, after: selected[selected.length - 1]!.key };
+  const last = selected[selected.length - 1]!.key;
+  const token: ContinueToken = { rv: resourceVersion, after: last };
+  // As the API server: what remains is counted only for a list without selectors.
+  const counted = !options.labelSelector && !options.fieldSelector;
   return {
     items,
     resourceVersion,
     continue: Buffer.from(JSON.stringify(token)).toString('base64url'),
-    remainingItemCount: matching.length - limit,
+    ...(counted ? { remainingItemCount: end - firstIndex(keys, last, true) } : {}),
   };
 }

@@ -21,7 +21,10 @@ export interface StoreEvent {
 export type StoreListener = (event: StoreEvent) => void;
 
 export interface VersionedStoreOptions {
-  /** How many changes are kept for resuming watches; older resourceVersions get 410. Default 10,000. */
+  /**
+   * How many changes are kept for resuming watches (up to a quarter more between trims); older
+   * resourceVersions get 410. Default 10,000.
+   */
   historySize?: number;
 }
 
@@ -35,6 +38,8 @@ function objectKey(namespace: string | undefined, name: string): string {
 
 export class VersionedStore {
   readonly #buckets = new Map<string, Map<string, KubeObject>>();
+  /** Each bucket's keys in order, built when asked and dropped when a key comes or goes. */
+  readonly #sortedKeys = new Map<string, string[]>();
   readonly #listeners = new Map<string, Set<StoreListener>>();
   readonly #anyListeners = new Set<StoreListener>();
   readonly #history: StoreEvent[] = [];
@@ -64,6 +69,24 @@ export class VersionedStore {
     return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
   }
 
+  /**
+   * The keys (`namespace/name`, `/name` without a namespace) of a bucket in etcd's order, for
+   * paging through a list without sorting it per page. Kept until a key is added or removed.
+   */
+  sortedKeys(bucket: string): readonly string[] {
+    let keys = this.#sortedKeys.get(bucket);
+    if (!keys) {
+      keys = [...(this.#buckets.get(bucket)?.keys() ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.#sortedKeys.set(bucket, keys);
+    }
+    return keys;
+  }
+
+  /** The stored object under a key of `sortedKeys`. Frozen. */
+  getByKey(bucket: string, key: string): KubeObject | undefined {
+    return this.#buckets.get(bucket)?.get(key);
+  }
+
   /** Stores a new object or a new state of one, stamping the next resourceVersion. */
   put(bucket: string, object: KubeObject): KubeObject {
     const key = objectKey(object.metadata.namespace, object.metadata.name ?? '');
@@ -71,6 +94,7 @@ export class VersionedStore {
     const previous = objects.get(key);
     const stored = this.#stamp(object);
     objects.set(key, stored);
+    if (!previous) this.#sortedKeys.delete(bucket);
     this.#record({
       type: previous ? 'MODIFIED' : 'ADDED',
       bucket,
@@ -88,6 +112,7 @@ export class VersionedStore {
     const previous = objects?.get(key);
     if (!objects || !previous) return undefined;
     objects.delete(key);
+    this.#sortedKeys.delete(bucket);
     const last = this.#stamp(previous);
     this.#record({ type: 'DELETED', bucket, resourceVersion: this.#resourceVersion, object: last, previous });
     return last;
@@ -137,7 +162,8 @@ export class VersionedStore {
 
   #record(event: StoreEvent): void {
     this.#history.push(event);
-    if (this.#history.length > this.#historySize) {
+    // Trimmed a quarter at a time: trimming on every write shifted the whole history each time.
+    if (this.#history.length > this.#historySize + Math.ceil(this.#historySize / 4)) {
       const dropped = this.#history.splice(0, this.#history.length - this.#historySize);
       this.#compactedThrough = dropped[dropped.length - 1]!.resourceVersion;
     }
