@@ -7,7 +7,7 @@ import {
 } from '../api/index.ts';
 import { listWatchInNamespaces, type KubeClient } from '../kube/index.ts';
 import { Informer, type Clock } from '../runtime/index.ts';
-import type { SecretObject } from './external-secret/target.ts';
+import { controllerOf, type SecretObject } from './external-secret/target.ts';
 
 /** The operator's caches and the keys that connect them (ExternalSecret ↔ target ↔ store). */
 
@@ -66,7 +66,7 @@ export function withoutManagedFields<T extends { metadata?: object & { managedFi
  * undefined for a Secret no ExternalSecret controls (a Merge or Orphan target).
  */
 export function controllingExternalSecret(secret: SecretObject): string | undefined {
-  const owner = secret.metadata.ownerReferences?.find((reference) => reference.controller);
+  const owner = controllerOf(secret);
   return owner?.kind === 'ExternalSecret' ? `${secret.metadata.namespace}/${owner.name}` : undefined;
 }
 

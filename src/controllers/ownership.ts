@@ -2,6 +2,7 @@ import type { KubeClient } from '../kube/index.ts';
 import {
   LeaderElector,
   type Reconciler,
+  isLive,
   shardOf,
   ShardCoordinator,
   type Clock,
@@ -149,7 +150,7 @@ async function announce(
 async function livePeers(membership: MembershipStore, lease: LeaseSettings, clock: Clock): Promise<Peer[]> {
   const nowMs = clock.now();
   return (await membership.members()).flatMap((member) =>
-    member.identity !== lease.identity && member.url && nowMs - member.renewedAtMs < lease.leaseDurationMs
+    member.identity !== lease.identity && member.url && isLive(member, nowMs, lease.leaseDurationMs)
       ? [{ identity: member.identity, url: member.url }]
       : [],
   );

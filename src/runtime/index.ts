@@ -28,6 +28,7 @@ export { LeaderElector, type LeaderElectorOptions } from './leader-election.ts';
 export { MemoryLeaseStore, MemoryListWatchSource } from './memory-source.ts';
 export {
   assignShards,
+  isLive,
   MemoryMembership,
   shardOf,
   ShardCoordinator,

@@ -21,6 +21,11 @@ export interface MemberRecord {
   url?: string;
 }
 
+/** A member whose last heartbeat is younger than a lease duration. */
+export function isLive(member: MemberRecord, nowMs: number, leaseDurationMs: number): boolean {
+  return nowMs - member.renewedAtMs < leaseDurationMs;
+}
+
 /** Where replicas announce themselves (Leases named per member in Kubernetes). */
 export interface MembershipStore {
   heartbeat(identity: string, nowMs: number): Promise<void>;
@@ -156,7 +161,7 @@ export class ShardCoordinator {
       const nowMs = this.#clock.now();
       await membership.heartbeat(identity, nowMs);
       const live = (await membership.members())
-        .filter((member) => nowMs - member.renewedAtMs < this.#leaseDurationMs)
+        .filter((member) => isLive(member, nowMs, this.#leaseDurationMs))
         .map((member) => member.identity);
       const assignment = assignShards(shards, [...live, identity]);
       for (let shard = 0; shard < shards; shard++) {

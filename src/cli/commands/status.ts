@@ -5,7 +5,7 @@
  * comes from the operator, and shows `?` when it cannot be asked.
  */
 import type { ExternalSecret } from '../../api/index.ts';
-import { summarize } from '../../server/operator-api/summary.ts';
+import { esKey, summarize } from '../../server/operator-api/summary.ts';
 import type { EsState, EsSummary, VaultView } from '../../server/operator-api/wire.ts';
 import { checkName, parseCommand, sharedArgs } from '../args.ts';
 import { commandHelp, renderCommandHelp } from '../help.ts';
@@ -50,7 +50,7 @@ export interface OperatorView {
  */
 export function shardNote(items: readonly ExternalSecret[], view: OperatorView): string | undefined {
   if (!view.shards) return undefined;
-  const unknown = items.filter((es) => !view.summaries.has(`${es.metadata.namespace}/${es.metadata.name}`));
+  const unknown = items.filter((es) => !view.summaries.has(esKey(es)));
   if (unknown.length === 0) return undefined;
   const plural = unknown.length === 1 ? '' : 's';
   return (

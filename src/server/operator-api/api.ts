@@ -233,6 +233,7 @@ class OperatorApiImpl implements OperatorApi {
   }
 
   info(): ApiInfo {
+    const shards = this.#deps.operator.ownership?.().shards;
     return {
       version: this.#deps.version ?? 'dev',
       leader: this.#deps.operator.isLeader(),
@@ -240,7 +241,7 @@ class OperatorApiImpl implements OperatorApi {
       actions: this.#deps.token?.() !== undefined,
       reloader: this.#deps.reloader !== undefined,
       changeDetection: this.#deps.operator.changes !== undefined,
-      ...(this.#deps.operator.ownership?.().shards ? { shards: this.#deps.operator.ownership().shards } : {}),
+      ...(shards ? { shards } : {}),
       now: new Date(this.#deps.clock.now()).toISOString(),
     };
   }
